@@ -31,6 +31,11 @@ func Analyze(code, bitmask []byte, jumpTable []uint32, num Numbering) *Program {
 	for pc <= len(code) {
 		in := DecodeAt(code, bitmask, num, uint32(pc))
 		in.BlockStart = afterTerminator && in.Valid
+		if pc == len(code) && len(p.Instrs) > 0 && !p.Instrs[len(p.Instrs)-1].canFallInto() {
+			// The implicit trap is a block of its own only where execution
+			// can run into it (as PolkaVM counts blocks).
+			in.BlockStart = false
+		}
 		afterTerminator = in.Valid && in.Op.IsTerminator()
 		p.Instrs = append(p.Instrs, in)
 		if pc == len(code) {
@@ -46,6 +51,19 @@ func Analyze(code, bitmask []byte, jumpTable []uint32, num Numbering) *Program {
 		pc = next
 	}
 	return p
+}
+
+// canFallInto reports whether execution can continue from in to the next
+// position: any valid instruction but trap and the unconditional jumps.
+func (in *Instruction) canFallInto() bool {
+	if !in.Valid {
+		return false
+	}
+	switch in.Op {
+	case Trap, Jump, JumpInd, LoadImmJump, LoadImmJumpInd:
+		return false
+	}
+	return true
 }
 
 // estimateCount is the number of set bitmask bits plus the end trap.

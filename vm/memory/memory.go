@@ -67,6 +67,13 @@ func New() (*Memory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reserve guest address space: %w", err)
 	}
+	// Go checks a pointer for nil by reading through it, so the first host
+	// page of the reservation must be readable. It holds guest page 0, which
+	// the permission table never lets the guest reach.
+	if err := unix.Mprotect(dataM[:PageSize], unix.PROT_READ); err != nil {
+		_ = unix.Munmap(dataM)
+		return nil, fmt.Errorf("reserve guest address space: %w", err)
+	}
 	permM, err := unix.Mmap(-1, 0, NumPages, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
 	if err != nil {
 		_ = unix.Munmap(dataM)
