@@ -761,7 +761,11 @@ func (a *Asm) PatchRel32(at, target int) {
 func (a *Asm) JmpR(r Reg) { a.rex(false, NoReg, NoReg, r, false); a.bytes2(0xff, 0xe0|byte(r&7)) }
 
 // JmpM jumps to the address stored at m.
-func (a *Asm) JmpM(m Mem) { a.rex(false, NoReg, m.Index, m.Base, false); a.byte1(0xff); a.modrmMem(4, m) }
+func (a *Asm) JmpM(m Mem) {
+	a.rex(false, NoReg, m.Index, m.Base, false)
+	a.byte1(0xff)
+	a.modrmMem(4, m)
+}
 
 // CallR calls the address in r.
 func (a *Asm) CallR(r Reg) { a.rex(false, NoReg, NoReg, r, false); a.bytes2(0xff, 0xd0|byte(r&7)) }
