@@ -18,7 +18,7 @@ type fakeCompiled struct {
 	released atomic.Int32
 }
 
-func (f *fakeCompiled) Profile() vm.Profile                           { return vm.GP08 }
+func (f *fakeCompiled) Profile() vm.Profile                            { return vm.GP08 }
 func (f *fakeCompiled) Instantiate(*memory.Memory, uint32) vm.Instance { return nil }
 func (f *fakeCompiled) SizeBytes() int                                 { return f.size }
 func (f *fakeCompiled) Release()                                       { f.released.Add(1) }
