@@ -1,0 +1,96 @@
+package native
+
+import (
+	"testing"
+	"unsafe"
+
+	"github.com/pvmd/pvmd/recompile/internal/amd64"
+)
+
+func TestContextLayout(t *testing.T) {
+	var c Context
+	for _, f := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"Regs", unsafe.Offsetof(c.Regs), CtxRegs},
+		{"Gas", unsafe.Offsetof(c.Gas), CtxGas},
+		{"Mem", unsafe.Offsetof(c.Mem), CtxMem},
+		{"Perm", unsafe.Offsetof(c.Perm), CtxPerm},
+		{"Jump", unsafe.Offsetof(c.Jump), CtxJump},
+		{"Entry", unsafe.Offsetof(c.Entry), CtxEntry},
+		{"Site", unsafe.Offsetof(c.Site), CtxSite},
+		{"Aux", unsafe.Offsetof(c.Aux), CtxAux},
+		{"Count", unsafe.Offsetof(c.Count), CtxCount},
+	} {
+		if f.got != f.want {
+			t.Errorf("Context.%s at %d, assembly assumes %d", f.name, f.got, f.want)
+		}
+	}
+}
+
+// exitRoutine emits the standard way out: pop the caller's return address
+// into the frame as the exit site, save rax, return to the trampoline.
+func exitRoutine(a *amd64.Asm) {
+	a.Pop(T1)
+	a.ALUMI(8, amd64.ADD, amd64.M(amd64.RSP, 0), 0) // no-op, exercises [rsp]
+	a.Store(8, amd64.M(amd64.RSP, FrameBias+SlotSite), T1)
+	a.Store(8, amd64.M(amd64.RSP, FrameBias+SlotAux), T0)
+	a.Ret()
+}
+
+func TestEnterExit(t *testing.T) {
+	if !Supported {
+		t.Skip("no native support")
+	}
+	var a amd64.Asm
+	exit := a.NewLabel()
+	// Every guest register gets i+100 added; gas loses 7; the count gains 3;
+	// rax is 0x1234 at the exit; the memory base is copied into φ0.
+	entry := a.Len()
+	for i, r := range GuestReg {
+		a.ALURI(amd64.ADD, r, int32(i+100))
+	}
+	a.ALUMI(8, amd64.SUB, amd64.M(amd64.RSP, FrameBias+SlotGas), 7)
+	a.ALUMI(8, amd64.ADD, amd64.M(amd64.RSP, FrameBias+SlotCount), 3)
+	a.ALURM(amd64.ADD, GuestReg[0], amd64.M(amd64.RSP, FrameBias+SlotMem))
+	a.MovImm(T0, 0x1234)
+	a.Call(exit)
+	site := a.Len()
+	a.Int3()
+	a.Bind(exit)
+	exitRoutine(&a)
+	if !a.Finish() {
+		t.Fatal("unbound label")
+	}
+	code, err := NewCode(a.Buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer code.Release()
+
+	var ctx Context
+	for i := range ctx.Regs {
+		ctx.Regs[i] = uint64(i) << 32
+	}
+	ctx.Gas, ctx.Count, ctx.Mem = 100, 5, 0x10000
+	ctx.Entry = code.Base() + uintptr(entry)
+	for run := 0; run < 3; run++ {
+		Enter(&ctx)
+	}
+	for i, v := range ctx.Regs {
+		want := uint64(i)<<32 + 3*uint64(i+100)
+		if i == 0 {
+			want += 3 * 0x10000
+		}
+		if v != want {
+			t.Errorf("φ%d = %#x, want %#x", i, v, want)
+		}
+	}
+	if ctx.Gas != 100-21 || ctx.Count != 5+9 {
+		t.Errorf("gas %d count %d, want 79 14", ctx.Gas, ctx.Count)
+	}
+	if ctx.Site != code.Base()+uintptr(site) || ctx.Aux != 0x1234 {
+		t.Errorf("site %#x aux %#x, want %#x 0x1234", ctx.Site, ctx.Aux, code.Base()+uintptr(site))
+	}
+}
