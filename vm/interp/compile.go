@@ -81,7 +81,7 @@ func (c *compiled) lower(prog *isa.Program, i int) instr {
 	if !in.Valid {
 		return instr{op: uint8(isa.Trap)}
 	}
-	out := instr{op: uint8(in.Op), a: in.A, b: in.B, d: in.D, imm: in.Imm}
+	out := instr{op: uint8(in.Op), a: in.A * 8, b: in.B * 8, d: in.D * 8, imm: in.Imm}
 	switch in.Op.Format() {
 	case isa.FmtImmImm, isa.FmtRegImmImm:
 		// stores of an immediate: arg is the address part, imm the value

@@ -22,7 +22,7 @@ const (
 // operands pre-decoded, jumps pre-resolved to indices.
 type instr struct {
 	op      uint8
-	a, b, d uint8
+	a, b, d uint8 // registers, as byte offsets into the register file (8·n)
 	arg     uint32 // a jump target index, or a 32-bit immediate (address)
 	imm     uint64 // νX or, for stores of immediates, νY
 	cost    uint32 // gas charged on entering the block that starts here
@@ -197,726 +197,745 @@ const haltAddress = 1<<32 - 1<<16
 func exec(code []instr, jt []int32, st *vm.State, i int) (kind exitKind, at int, aux uint64) {
 	var r [16]uint64
 	copy(r[:vm.NumRegs], st.Regs[:])
-	gas := st.Gas
-	count := st.Instructions
+	rp := unsafe.Pointer(&r)
 	data, perm := st.Mem.Raw()
+	// p walks the code by pointer: no bounds checks, no index scaling. It
+	// never leaves the slice: every non-terminator is followed by another
+	// entry (the last one is a trap) and jumps land on resolved indices.
+	base := unsafe.Pointer(unsafe.SliceData(code))
+	p := unsafe.Add(base, uintptr(i)*instrSize)
 
 	for {
-		in := &code[i]
+		in := (*instr)(p)
 		switch in.op {
 		// ---- block terminators: they fall out of the switch to the charge
 		// of the block they continue at.
 		case uint8(isa.Trap):
-			kind, at, aux = exitPanic, i, 0
+			kind, aux = exitPanic, 0
 			goto out
 		case uint8(isa.Fallthrough):
-			i++
+			p = unsafe.Add(p, instrSize)
 		case uint8(isa.Jump):
-			i = int(in.arg)
+			p = entry(base, in.arg)
 		case uint8(isa.JumpInd):
-			t, k, ok := djump(jt, uint32(r[in.a&15]+in.imm))
+			t, k, ok := djump(jt, uint32(*rg(rp, in.a)+in.imm))
 			if !ok {
-				kind, at, aux = k, i, 0
+				kind, aux = k, 0
 				goto out
 			}
-			i = t
+			p = entry(base, uint32(t))
 		case uint8(isa.LoadImmJump):
-			r[in.a&15] = in.imm
-			i = int(in.arg)
+			*rg(rp, in.a) = in.imm
+			p = entry(base, in.arg)
 		case uint8(isa.LoadImmJumpInd):
-			addr := uint32(r[in.b&15] + uint64(int64(int32(in.arg))))
-			r[in.a&15] = in.imm
+			addr := uint32(*rg(rp, in.b) + uint64(int64(int32(in.arg))))
+			*rg(rp, in.a) = in.imm
 			t, k, ok := djump(jt, addr)
 			if !ok {
-				kind, at, aux = k, i, 0
+				kind, aux = k, 0
 				goto out
 			}
-			i = t
+			p = entry(base, uint32(t))
 		case uint8(isa.BranchEqImm):
-			i = branch(r[in.a&15] == in.imm, in, i)
+			p = branch(*rg(rp, in.a) == in.imm, in, p, base)
 		case uint8(isa.BranchNeImm):
-			i = branch(r[in.a&15] != in.imm, in, i)
+			p = branch(*rg(rp, in.a) != in.imm, in, p, base)
 		case uint8(isa.BranchLtUImm):
-			i = branch(r[in.a&15] < in.imm, in, i)
+			p = branch(*rg(rp, in.a) < in.imm, in, p, base)
 		case uint8(isa.BranchLeUImm):
-			i = branch(r[in.a&15] <= in.imm, in, i)
+			p = branch(*rg(rp, in.a) <= in.imm, in, p, base)
 		case uint8(isa.BranchGeUImm):
-			i = branch(r[in.a&15] >= in.imm, in, i)
+			p = branch(*rg(rp, in.a) >= in.imm, in, p, base)
 		case uint8(isa.BranchGtUImm):
-			i = branch(r[in.a&15] > in.imm, in, i)
+			p = branch(*rg(rp, in.a) > in.imm, in, p, base)
 		case uint8(isa.BranchLtSImm):
-			i = branch(int64(r[in.a&15]) < int64(in.imm), in, i)
+			p = branch(int64(*rg(rp, in.a)) < int64(in.imm), in, p, base)
 		case uint8(isa.BranchLeSImm):
-			i = branch(int64(r[in.a&15]) <= int64(in.imm), in, i)
+			p = branch(int64(*rg(rp, in.a)) <= int64(in.imm), in, p, base)
 		case uint8(isa.BranchGeSImm):
-			i = branch(int64(r[in.a&15]) >= int64(in.imm), in, i)
+			p = branch(int64(*rg(rp, in.a)) >= int64(in.imm), in, p, base)
 		case uint8(isa.BranchGtSImm):
-			i = branch(int64(r[in.a&15]) > int64(in.imm), in, i)
+			p = branch(int64(*rg(rp, in.a)) > int64(in.imm), in, p, base)
 		case uint8(isa.BranchEq):
-			i = branch(r[in.a&15] == r[in.b&15], in, i)
+			p = branch(*rg(rp, in.a) == *rg(rp, in.b), in, p, base)
 		case uint8(isa.BranchNe):
-			i = branch(r[in.a&15] != r[in.b&15], in, i)
+			p = branch(*rg(rp, in.a) != *rg(rp, in.b), in, p, base)
 		case uint8(isa.BranchLtU):
-			i = branch(r[in.a&15] < r[in.b&15], in, i)
+			p = branch(*rg(rp, in.a) < *rg(rp, in.b), in, p, base)
 		case uint8(isa.BranchLtS):
-			i = branch(int64(r[in.a&15]) < int64(r[in.b&15]), in, i)
+			p = branch(int64(*rg(rp, in.a)) < int64(*rg(rp, in.b)), in, p, base)
 		case uint8(isa.BranchGeU):
-			i = branch(r[in.a&15] >= r[in.b&15], in, i)
+			p = branch(*rg(rp, in.a) >= *rg(rp, in.b), in, p, base)
 		case uint8(isa.BranchGeS):
-			i = branch(int64(r[in.a&15]) >= int64(r[in.b&15]), in, i)
+			p = branch(int64(*rg(rp, in.a)) >= int64(*rg(rp, in.b)), in, p, base)
 		case opBadJump:
-			kind, at, aux = exitPanic, i, 0
+			kind, aux = exitPanic, 0
 			goto out
 		case opOutOfGas:
-			kind, at, aux = exitCharge, i, 0
+			kind, aux = exitCharge, 0
 			goto out
 
 		// ---- everything else continues in the same block.
 		case uint8(isa.Unlikely):
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Ecalli):
-			kind, at, aux = exitHost, i, in.imm
+			kind, aux = exitHost, in.imm
 			goto out
 		case uint8(isa.LoadImm64), uint8(isa.LoadImm):
-			r[in.a&15] = in.imm
-			i++
+			*rg(rp, in.a) = in.imm
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.MoveReg):
-			r[in.d&15] = r[in.a&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Sbrk):
-			r[in.d&15] = sbrk(st, r[in.a&15])
-			i++
+			*rg(rp, in.d) = sbrk(st, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 
 		// ---- stores of immediates
 		case uint8(isa.StoreImmU8):
 			if !canWrite(perm, in.arg, 1) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
 			st8(data, in.arg, in.imm)
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreImmU16):
 			if !canWrite(perm, in.arg, 2) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
 			st16(data, in.arg, in.imm)
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreImmU32):
 			if !canWrite(perm, in.arg, 4) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
 			st32(data, in.arg, in.imm)
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreImmU64):
 			if !canWrite(perm, in.arg, 8) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
 			st64(data, in.arg, in.imm)
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreImmIndU8):
-			a := uint32(r[in.a&15]) + in.arg
+			a := uint32(*rg(rp, in.a)) + in.arg
 			if !canWrite(perm, a, 1) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
 			st8(data, a, in.imm)
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreImmIndU16):
-			a := uint32(r[in.a&15]) + in.arg
+			a := uint32(*rg(rp, in.a)) + in.arg
 			if !canWrite(perm, a, 2) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
 			st16(data, a, in.imm)
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreImmIndU32):
-			a := uint32(r[in.a&15]) + in.arg
+			a := uint32(*rg(rp, in.a)) + in.arg
 			if !canWrite(perm, a, 4) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
 			st32(data, a, in.imm)
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreImmIndU64):
-			a := uint32(r[in.a&15]) + in.arg
+			a := uint32(*rg(rp, in.a)) + in.arg
 			if !canWrite(perm, a, 8) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
 			st64(data, a, in.imm)
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 
 		// ---- loads and stores at absolute addresses
 		case uint8(isa.LoadU8):
 			if !canRead(perm, in.arg, 1) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			r[in.a&15] = ld8(data, in.arg)
-			i++
+			*rg(rp, in.a) = ld8(data, in.arg)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadI8):
 			if !canRead(perm, in.arg, 1) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			r[in.a&15] = uint64(int64(int8(ld8(data, in.arg))))
-			i++
+			*rg(rp, in.a) = uint64(int64(int8(ld8(data, in.arg))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadU16):
 			if !canRead(perm, in.arg, 2) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			r[in.a&15] = ld16(data, in.arg)
-			i++
+			*rg(rp, in.a) = ld16(data, in.arg)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadI16):
 			if !canRead(perm, in.arg, 2) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			r[in.a&15] = uint64(int64(int16(ld16(data, in.arg))))
-			i++
+			*rg(rp, in.a) = uint64(int64(int16(ld16(data, in.arg))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadU32):
 			if !canRead(perm, in.arg, 4) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			r[in.a&15] = ld32(data, in.arg)
-			i++
+			*rg(rp, in.a) = ld32(data, in.arg)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadI32):
 			if !canRead(perm, in.arg, 4) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			r[in.a&15] = s32(ld32(data, in.arg))
-			i++
+			*rg(rp, in.a) = s32(ld32(data, in.arg))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadU64):
 			if !canRead(perm, in.arg, 8) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			r[in.a&15] = ld64(data, in.arg)
-			i++
+			*rg(rp, in.a) = ld64(data, in.arg)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreU8):
 			if !canWrite(perm, in.arg, 1) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			st8(data, in.arg, r[in.a&15])
-			i++
+			st8(data, in.arg, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreU16):
 			if !canWrite(perm, in.arg, 2) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			st16(data, in.arg, r[in.a&15])
-			i++
+			st16(data, in.arg, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreU32):
 			if !canWrite(perm, in.arg, 4) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			st32(data, in.arg, r[in.a&15])
-			i++
+			st32(data, in.arg, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreU64):
 			if !canWrite(perm, in.arg, 8) {
-				kind, at, aux = exitFault, i, uint64(in.arg)
+				kind, aux = exitFault, uint64(in.arg)
 				goto out
 			}
-			st64(data, in.arg, r[in.a&15])
-			i++
+			st64(data, in.arg, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 
 		// ---- loads and stores relative to a register
 		case uint8(isa.StoreIndU8):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canWrite(perm, a, 1) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			st8(data, a, r[in.a&15])
-			i++
+			st8(data, a, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreIndU16):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canWrite(perm, a, 2) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			st16(data, a, r[in.a&15])
-			i++
+			st16(data, a, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreIndU32):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canWrite(perm, a, 4) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			st32(data, a, r[in.a&15])
-			i++
+			st32(data, a, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.StoreIndU64):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canWrite(perm, a, 8) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			st64(data, a, r[in.a&15])
-			i++
+			st64(data, a, *rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadIndU8):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canRead(perm, a, 1) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			r[in.a&15] = ld8(data, a)
-			i++
+			*rg(rp, in.a) = ld8(data, a)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadIndI8):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canRead(perm, a, 1) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			r[in.a&15] = uint64(int64(int8(ld8(data, a))))
-			i++
+			*rg(rp, in.a) = uint64(int64(int8(ld8(data, a))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadIndU16):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canRead(perm, a, 2) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			r[in.a&15] = ld16(data, a)
-			i++
+			*rg(rp, in.a) = ld16(data, a)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadIndI16):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canRead(perm, a, 2) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			r[in.a&15] = uint64(int64(int16(ld16(data, a))))
-			i++
+			*rg(rp, in.a) = uint64(int64(int16(ld16(data, a))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadIndU32):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canRead(perm, a, 4) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			r[in.a&15] = ld32(data, a)
-			i++
+			*rg(rp, in.a) = ld32(data, a)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadIndI32):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canRead(perm, a, 4) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			r[in.a&15] = s32(ld32(data, a))
-			i++
+			*rg(rp, in.a) = s32(ld32(data, a))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LoadIndU64):
-			a := uint32(r[in.b&15]) + in.arg
+			a := uint32(*rg(rp, in.b)) + in.arg
 			if !canRead(perm, a, 8) {
-				kind, at, aux = exitFault, i, uint64(a)
+				kind, aux = exitFault, uint64(a)
 				goto out
 			}
-			r[in.a&15] = ld64(data, a)
-			i++
+			*rg(rp, in.a) = ld64(data, a)
+			p = unsafe.Add(p, instrSize)
 			continue
 
 		// ---- one register in, one out
 		case uint8(isa.CountSetBits64):
-			r[in.d&15] = uint64(bits.OnesCount64(r[in.a&15]))
-			i++
+			*rg(rp, in.d) = uint64(bits.OnesCount64(*rg(rp, in.a)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.CountSetBits32):
-			r[in.d&15] = uint64(bits.OnesCount32(uint32(r[in.a&15])))
-			i++
+			*rg(rp, in.d) = uint64(bits.OnesCount32(uint32(*rg(rp, in.a))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LeadingZeroBits64):
-			r[in.d&15] = uint64(bits.LeadingZeros64(r[in.a&15]))
-			i++
+			*rg(rp, in.d) = uint64(bits.LeadingZeros64(*rg(rp, in.a)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.LeadingZeroBits32):
-			r[in.d&15] = uint64(bits.LeadingZeros32(uint32(r[in.a&15])))
-			i++
+			*rg(rp, in.d) = uint64(bits.LeadingZeros32(uint32(*rg(rp, in.a))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.TrailingZeroBits64):
-			r[in.d&15] = uint64(bits.TrailingZeros64(r[in.a&15]))
-			i++
+			*rg(rp, in.d) = uint64(bits.TrailingZeros64(*rg(rp, in.a)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.TrailingZeroBits32):
-			r[in.d&15] = uint64(bits.TrailingZeros32(uint32(r[in.a&15])))
-			i++
+			*rg(rp, in.d) = uint64(bits.TrailingZeros32(uint32(*rg(rp, in.a))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SignExtend8):
-			r[in.d&15] = uint64(int64(int8(r[in.a&15])))
-			i++
+			*rg(rp, in.d) = uint64(int64(int8(*rg(rp, in.a))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SignExtend16):
-			r[in.d&15] = uint64(int64(int16(r[in.a&15])))
-			i++
+			*rg(rp, in.d) = uint64(int64(int16(*rg(rp, in.a))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ZeroExtend16):
-			r[in.d&15] = r[in.a&15] & 0xffff
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) & 0xffff
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ReverseBytes):
-			r[in.d&15] = bits.ReverseBytes64(r[in.a&15])
-			i++
+			*rg(rp, in.d) = bits.ReverseBytes64(*rg(rp, in.a))
+			p = unsafe.Add(p, instrSize)
 			continue
 
 		// ---- two registers and an immediate: rA ← rB op νX
 		case uint8(isa.AddImm32):
-			r[in.a&15] = s32(r[in.b&15] + in.imm)
-			i++
+			*rg(rp, in.a) = s32(*rg(rp, in.b) + in.imm)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.AndImm):
-			r[in.a&15] = r[in.b&15] & in.imm
-			i++
+			*rg(rp, in.a) = *rg(rp, in.b) & in.imm
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.XorImm):
-			r[in.a&15] = r[in.b&15] ^ in.imm
-			i++
+			*rg(rp, in.a) = *rg(rp, in.b) ^ in.imm
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.OrImm):
-			r[in.a&15] = r[in.b&15] | in.imm
-			i++
+			*rg(rp, in.a) = *rg(rp, in.b) | in.imm
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.MulImm32):
-			r[in.a&15] = s32(r[in.b&15] * in.imm)
-			i++
+			*rg(rp, in.a) = s32(*rg(rp, in.b) * in.imm)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SetLtUImm):
-			r[in.a&15] = b2u(r[in.b&15] < in.imm)
-			i++
+			*rg(rp, in.a) = b2u(*rg(rp, in.b) < in.imm)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SetLtSImm):
-			r[in.a&15] = b2u(int64(r[in.b&15]) < int64(in.imm))
-			i++
+			*rg(rp, in.a) = b2u(int64(*rg(rp, in.b)) < int64(in.imm))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloLImm32):
-			r[in.a&15] = s32(uint64(uint32(r[in.b&15]) << (in.imm & 31)))
-			i++
+			*rg(rp, in.a) = s32(uint64(uint32(*rg(rp, in.b)) << (in.imm & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloRImm32):
-			r[in.a&15] = s32(uint64(uint32(r[in.b&15]) >> (in.imm & 31)))
-			i++
+			*rg(rp, in.a) = s32(uint64(uint32(*rg(rp, in.b)) >> (in.imm & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SharRImm32):
-			r[in.a&15] = uint64(int64(int32(r[in.b&15]) >> (in.imm & 31)))
-			i++
+			*rg(rp, in.a) = uint64(int64(int32(*rg(rp, in.b)) >> (in.imm & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.NegAddImm32):
-			r[in.a&15] = s32(in.imm - r[in.b&15])
-			i++
+			*rg(rp, in.a) = s32(in.imm - *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SetGtUImm):
-			r[in.a&15] = b2u(r[in.b&15] > in.imm)
-			i++
+			*rg(rp, in.a) = b2u(*rg(rp, in.b) > in.imm)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SetGtSImm):
-			r[in.a&15] = b2u(int64(r[in.b&15]) > int64(in.imm))
-			i++
+			*rg(rp, in.a) = b2u(int64(*rg(rp, in.b)) > int64(in.imm))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloLImmAlt32):
-			r[in.a&15] = s32(uint64(uint32(in.imm) << (r[in.b&15] & 31)))
-			i++
+			*rg(rp, in.a) = s32(uint64(uint32(in.imm) << (*rg(rp, in.b) & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloRImmAlt32):
-			r[in.a&15] = s32(uint64(uint32(in.imm) >> (r[in.b&15] & 31)))
-			i++
+			*rg(rp, in.a) = s32(uint64(uint32(in.imm) >> (*rg(rp, in.b) & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SharRImmAlt32):
-			r[in.a&15] = uint64(int64(int32(in.imm) >> (r[in.b&15] & 31)))
-			i++
+			*rg(rp, in.a) = uint64(int64(int32(in.imm) >> (*rg(rp, in.b) & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.CmovIzImm):
-			if r[in.b&15] == 0 {
-				r[in.a&15] = in.imm
+			if *rg(rp, in.b) == 0 {
+				*rg(rp, in.a) = in.imm
 			}
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.CmovNzImm):
-			if r[in.b&15] != 0 {
-				r[in.a&15] = in.imm
+			if *rg(rp, in.b) != 0 {
+				*rg(rp, in.a) = in.imm
 			}
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.AddImm64):
-			r[in.a&15] = r[in.b&15] + in.imm
-			i++
+			*rg(rp, in.a) = *rg(rp, in.b) + in.imm
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.MulImm64):
-			r[in.a&15] = r[in.b&15] * in.imm
-			i++
+			*rg(rp, in.a) = *rg(rp, in.b) * in.imm
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloLImm64):
-			r[in.a&15] = r[in.b&15] << (in.imm & 63)
-			i++
+			*rg(rp, in.a) = *rg(rp, in.b) << (in.imm & 63)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloRImm64):
-			r[in.a&15] = r[in.b&15] >> (in.imm & 63)
-			i++
+			*rg(rp, in.a) = *rg(rp, in.b) >> (in.imm & 63)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SharRImm64):
-			r[in.a&15] = uint64(int64(r[in.b&15]) >> (in.imm & 63))
-			i++
+			*rg(rp, in.a) = uint64(int64(*rg(rp, in.b)) >> (in.imm & 63))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.NegAddImm64):
-			r[in.a&15] = in.imm - r[in.b&15]
-			i++
+			*rg(rp, in.a) = in.imm - *rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloLImmAlt64):
-			r[in.a&15] = in.imm << (r[in.b&15] & 63)
-			i++
+			*rg(rp, in.a) = in.imm << (*rg(rp, in.b) & 63)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloRImmAlt64):
-			r[in.a&15] = in.imm >> (r[in.b&15] & 63)
-			i++
+			*rg(rp, in.a) = in.imm >> (*rg(rp, in.b) & 63)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SharRImmAlt64):
-			r[in.a&15] = uint64(int64(in.imm) >> (r[in.b&15] & 63))
-			i++
+			*rg(rp, in.a) = uint64(int64(in.imm) >> (*rg(rp, in.b) & 63))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RotR64Imm):
-			r[in.a&15] = bits.RotateLeft64(r[in.b&15], -int(in.imm&63))
-			i++
+			*rg(rp, in.a) = bits.RotateLeft64(*rg(rp, in.b), -int(in.imm&63))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RotR64ImmAlt):
-			r[in.a&15] = bits.RotateLeft64(in.imm, -int(r[in.b&15]&63))
-			i++
+			*rg(rp, in.a) = bits.RotateLeft64(in.imm, -int(*rg(rp, in.b)&63))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RotR32Imm):
-			r[in.a&15] = s32(uint64(bits.RotateLeft32(uint32(r[in.b&15]), -int(in.imm&31))))
-			i++
+			*rg(rp, in.a) = s32(uint64(bits.RotateLeft32(uint32(*rg(rp, in.b)), -int(in.imm&31))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RotR32ImmAlt):
-			r[in.a&15] = s32(uint64(bits.RotateLeft32(uint32(in.imm), -int(r[in.b&15]&31))))
-			i++
+			*rg(rp, in.a) = s32(uint64(bits.RotateLeft32(uint32(in.imm), -int(*rg(rp, in.b)&31))))
+			p = unsafe.Add(p, instrSize)
 			continue
 
 		// ---- three registers: rD ← rA op rB
 		case uint8(isa.Add32):
-			r[in.d&15] = s32(r[in.a&15] + r[in.b&15])
-			i++
+			*rg(rp, in.d) = s32(*rg(rp, in.a) + *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Sub32):
-			r[in.d&15] = s32(r[in.a&15] - r[in.b&15])
-			i++
+			*rg(rp, in.d) = s32(*rg(rp, in.a) - *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Mul32):
-			r[in.d&15] = s32(r[in.a&15] * r[in.b&15])
-			i++
+			*rg(rp, in.d) = s32(*rg(rp, in.a) * *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.DivU32):
-			r[in.d&15] = divU32(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = divU32(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.DivS32):
-			r[in.d&15] = divS32(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = divS32(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RemU32):
-			r[in.d&15] = remU32(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = remU32(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RemS32):
-			r[in.d&15] = remS32(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = remS32(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloL32):
-			r[in.d&15] = s32(uint64(uint32(r[in.a&15]) << (r[in.b&15] & 31)))
-			i++
+			*rg(rp, in.d) = s32(uint64(uint32(*rg(rp, in.a)) << (*rg(rp, in.b) & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloR32):
-			r[in.d&15] = s32(uint64(uint32(r[in.a&15]) >> (r[in.b&15] & 31)))
-			i++
+			*rg(rp, in.d) = s32(uint64(uint32(*rg(rp, in.a)) >> (*rg(rp, in.b) & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SharR32):
-			r[in.d&15] = uint64(int64(int32(r[in.a&15]) >> (r[in.b&15] & 31)))
-			i++
+			*rg(rp, in.d) = uint64(int64(int32(*rg(rp, in.a)) >> (*rg(rp, in.b) & 31)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Add64):
-			r[in.d&15] = r[in.a&15] + r[in.b&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) + *rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Sub64):
-			r[in.d&15] = r[in.a&15] - r[in.b&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) - *rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Mul64):
-			r[in.d&15] = r[in.a&15] * r[in.b&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) * *rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.DivU64):
-			r[in.d&15] = divU64(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = divU64(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.DivS64):
-			r[in.d&15] = divS64(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = divS64(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RemU64):
-			r[in.d&15] = remU64(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = remU64(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RemS64):
-			r[in.d&15] = remS64(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = remS64(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloL64):
-			r[in.d&15] = r[in.a&15] << (r[in.b&15] & 63)
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) << (*rg(rp, in.b) & 63)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.ShloR64):
-			r[in.d&15] = r[in.a&15] >> (r[in.b&15] & 63)
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) >> (*rg(rp, in.b) & 63)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SharR64):
-			r[in.d&15] = uint64(int64(r[in.a&15]) >> (r[in.b&15] & 63))
-			i++
+			*rg(rp, in.d) = uint64(int64(*rg(rp, in.a)) >> (*rg(rp, in.b) & 63))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.And):
-			r[in.d&15] = r[in.a&15] & r[in.b&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) & *rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Xor):
-			r[in.d&15] = r[in.a&15] ^ r[in.b&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) ^ *rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Or):
-			r[in.d&15] = r[in.a&15] | r[in.b&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) | *rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.MulUpperSS):
-			r[in.d&15] = mulUpperSS(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = mulUpperSS(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.MulUpperUU):
-			r[in.d&15], _ = bits.Mul64(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d), _ = bits.Mul64(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.MulUpperSU):
-			r[in.d&15] = mulUpperSU(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = mulUpperSU(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SetLtU):
-			r[in.d&15] = b2u(r[in.a&15] < r[in.b&15])
-			i++
+			*rg(rp, in.d) = b2u(*rg(rp, in.a) < *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.SetLtS):
-			r[in.d&15] = b2u(int64(r[in.a&15]) < int64(r[in.b&15]))
-			i++
+			*rg(rp, in.d) = b2u(int64(*rg(rp, in.a)) < int64(*rg(rp, in.b)))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.CmovIz):
-			if r[in.b&15] == 0 {
-				r[in.d&15] = r[in.a&15]
+			if *rg(rp, in.b) == 0 {
+				*rg(rp, in.d) = *rg(rp, in.a)
 			}
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.CmovNz):
-			if r[in.b&15] != 0 {
-				r[in.d&15] = r[in.a&15]
+			if *rg(rp, in.b) != 0 {
+				*rg(rp, in.d) = *rg(rp, in.a)
 			}
-			i++
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RotL64):
-			r[in.d&15] = bits.RotateLeft64(r[in.a&15], int(r[in.b&15]&63))
-			i++
+			*rg(rp, in.d) = bits.RotateLeft64(*rg(rp, in.a), int(*rg(rp, in.b)&63))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RotL32):
-			r[in.d&15] = s32(uint64(bits.RotateLeft32(uint32(r[in.a&15]), int(r[in.b&15]&31))))
-			i++
+			*rg(rp, in.d) = s32(uint64(bits.RotateLeft32(uint32(*rg(rp, in.a)), int(*rg(rp, in.b)&31))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RotR64):
-			r[in.d&15] = bits.RotateLeft64(r[in.a&15], -int(r[in.b&15]&63))
-			i++
+			*rg(rp, in.d) = bits.RotateLeft64(*rg(rp, in.a), -int(*rg(rp, in.b)&63))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.RotR32):
-			r[in.d&15] = s32(uint64(bits.RotateLeft32(uint32(r[in.a&15]), -int(r[in.b&15]&31))))
-			i++
+			*rg(rp, in.d) = s32(uint64(bits.RotateLeft32(uint32(*rg(rp, in.a)), -int(*rg(rp, in.b)&31))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.AndInv):
-			r[in.d&15] = r[in.a&15] &^ r[in.b&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) &^ *rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.OrInv):
-			r[in.d&15] = r[in.a&15] | ^r[in.b&15]
-			i++
+			*rg(rp, in.d) = *rg(rp, in.a) | ^*rg(rp, in.b)
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Xnor):
-			r[in.d&15] = ^(r[in.a&15] ^ r[in.b&15])
-			i++
+			*rg(rp, in.d) = ^(*rg(rp, in.a) ^ *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Max):
-			r[in.d&15] = uint64(max(int64(r[in.a&15]), int64(r[in.b&15])))
-			i++
+			*rg(rp, in.d) = uint64(max(int64(*rg(rp, in.a)), int64(*rg(rp, in.b))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.MaxU):
-			r[in.d&15] = max(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = max(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Min):
-			r[in.d&15] = uint64(min(int64(r[in.a&15]), int64(r[in.b&15])))
-			i++
+			*rg(rp, in.d) = uint64(min(int64(*rg(rp, in.a)), int64(*rg(rp, in.b))))
+			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.MinU):
-			r[in.d&15] = min(r[in.a&15], r[in.b&15])
-			i++
+			*rg(rp, in.d) = min(*rg(rp, in.a), *rg(rp, in.b))
+			p = unsafe.Add(p, instrSize)
 			continue
+		case 255:
+			// Never produced by the compiler: this case makes the switch
+			// cover every byte, so its jump table needs no range check.
+			kind, aux = exitPanic, 0
+			goto out
 		default:
-			kind, at, aux = exitPanic, i, 0
+			kind, aux = exitPanic, 0
 			goto out
 		}
 
-		// A terminator continued: enter the block at i and pay for it.
-		next := &code[i]
-		if gas < int64(next.cost) {
-			kind, at, aux = exitCharge, i, 0
+		// A terminator continued: enter the block at p and pay for it.
+		next := (*instr)(p)
+		if st.Gas < int64(next.cost) {
+			kind, aux = exitCharge, 0
 			goto out
 		}
-		gas -= int64(next.cost)
-		count += uint64(next.blen)
+		st.Gas -= int64(next.cost)
+		st.Instructions += uint64(next.blen)
 	}
 out:
 	copy(st.Regs[:], r[:vm.NumRegs])
-	st.Gas = gas
-	st.Instructions = count
-	return kind, at, aux
+	return kind, int((uintptr(p) - uintptr(base)) / instrSize), aux
 }
-// branch returns the index a conditional branch continues at.
-func branch(taken bool, in *instr, i int) int {
+// rg is the register at byte offset o (a register number times 8, as the
+// compiler stores operands) of the register file at rp.
+func rg(rp unsafe.Pointer, o uint8) *uint64 { return (*uint64)(unsafe.Add(rp, o)) }
+
+// instrSize is the size of instr, the stride of the code walk.
+const instrSize = unsafe.Sizeof(instr{})
+
+// entry is the entry with index i.
+func entry(base unsafe.Pointer, i uint32) unsafe.Pointer {
+	return unsafe.Add(base, uintptr(i)*instrSize)
+}
+
+// branch returns where a conditional branch continues.
+func branch(taken bool, in *instr, p, base unsafe.Pointer) unsafe.Pointer {
 	if taken {
-		return int(in.arg)
+		return entry(base, in.arg)
 	}
-	return i + 1
+	return unsafe.Add(p, instrSize)
 }
