@@ -40,3 +40,12 @@ func BenchmarkAnalyzeDoom(b *testing.B) {
 		isa.Analyze(cb.Code, cb.Bitmask, cb.JumpTable, isa.Latest64)
 	}
 }
+
+func BenchmarkGasCostsDoom(b *testing.B) {
+	cb := loadDoom(b)
+	p := analyze(cb.Code, cb.Bitmask, cb.JumpTable, isa.Latest64)
+	b.ResetTimer()
+	for b.Loop() {
+		gasCostsAll(p)
+	}
+}

@@ -22,7 +22,7 @@ const (
 // operands pre-decoded, jumps pre-resolved to indices.
 type instr struct {
 	op      uint8
-	a, b, d uint8 // registers, as byte offsets into the register file (8·n)
+	a, b, d uint8  // registers, as byte offsets into the register file (8·n)
 	arg     uint32 // a jump target index, or a 32-bit immediate (address)
 	imm     uint64 // νX or, for stores of immediates, νY
 	cost    uint32 // gas charged on entering the block that starts here
@@ -920,6 +920,7 @@ out:
 	copy(st.Regs[:], r[:vm.NumRegs])
 	return kind, int((uintptr(p) - uintptr(base)) / instrSize), aux
 }
+
 // rg is the register at byte offset o (a register number times 8, as the
 // compiler stores operands) of the register file at rp.
 func rg(rp unsafe.Pointer, o uint8) *uint64 { return (*uint64)(unsafe.Add(rp, o)) }

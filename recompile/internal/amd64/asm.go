@@ -819,3 +819,26 @@ func (a *Asm) Finish() bool {
 	a.fixups = a.fixups[:0]
 	return true
 }
+
+// JccRel emits a conditional jump with a zero rel32 and returns the offset
+// of the rel32 field, for PatchRel32.
+func (a *Asm) JccRel(c Cond) int {
+	a.bytes2(0x0f, 0x80|byte(c))
+	a.imm32(0)
+	return len(a.Buf) - 4
+}
+
+// JmpRel emits a jump with a zero rel32 and returns the offset of the rel32
+// field, for PatchRel32.
+func (a *Asm) JmpRel() int {
+	a.byte1(0xe9)
+	a.imm32(0)
+	return len(a.Buf) - 4
+}
+
+// MovRIP loads 8 bytes at the buffer offset target into dst (RIP-relative).
+func (a *Asm) MovRIP(dst Reg, target int) {
+	a.rex(true, dst, NoReg, NoReg, false)
+	a.bytes2(0x8b, 0x05|byte(dst&7)<<3)
+	a.imm32(int32(target - (len(a.Buf) + 4)))
+}

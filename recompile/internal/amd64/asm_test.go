@@ -339,3 +339,15 @@ func TestObjdumpBranches(t *testing.T) {
 	c.add(fmt.Sprintf("add r12,QWORD PTR [rip+0xfffffffffffffff9] # %#x", off), func(a *Asm) { a.ALURRIP(ADD, R12, off) })
 	c.run(t)
 }
+
+func TestObjdumpRel(t *testing.T) {
+	var c checker
+	var at int
+	c.add("jne 0x6", func(a *Asm) { at = a.JccRel(CondNE) })
+	c.a.PatchRel32(at, 6)
+	c.add("jmp 0x0", func(a *Asm) { at = a.JmpRel() })
+	c.a.PatchRel32(at, 0)
+	off := c.a.Len()
+	c.add(fmt.Sprintf("mov r13,QWORD PTR [rip+0xfffffffffffffff9] # %#x", off), func(a *Asm) { a.MovRIP(R13, off) })
+	c.run(t)
+}
