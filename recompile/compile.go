@@ -1,0 +1,383 @@
+package recompile
+
+import (
+	"sort"
+
+	"github.com/pvmd/pvmd/recompile/internal/amd64"
+	"github.com/pvmd/pvmd/recompile/internal/native"
+	"github.com/pvmd/pvmd/vm"
+	"github.com/pvmd/pvmd/vm/gas"
+	"github.com/pvmd/pvmd/vm/isa"
+)
+
+// Generated code layout (one buffer):
+//
+//	prelude: the exit routine, eight memory-check routines, constants
+//	blocks:  every gas block in pc order, each opening with its gas check
+//	cold:    out-of-line stubs (failed gas checks, memory slow paths, exits)
+//
+// Every way out of generated code is a call to the exit routine, which
+// records the call's return address (the "site") and rax, and returns to the
+// trampoline. The site table maps each return address to the instruction,
+// the kind of exit and what Go needs to finish it; the machine state at the
+// site is always the state before the exiting instruction (or after it, for
+// the few exits that complete it), so Go can finish the exit exactly as the
+// interpreter does.
+
+// exitKind says what an exit site is.
+type exitKind uint8
+
+const (
+	// siteGas: the gas check of the block starting at idx failed; the slot
+	// has had arg (the block cost) subtracted and must get it back.
+	siteGas exitKind = iota
+	// siteMem: the memory access of idx was refused by the fast check and the
+	// exact check; rax holds the guest address.
+	siteMem
+	// siteTrap: idx panics (trap, invalid instruction, static jump to a
+	// non-block-start).
+	siteTrap
+	// siteJump: the dynamic jump of idx found no block; rax holds the
+	// address (halt if it is the halt address, else panic).
+	siteJump
+	// siteHost: ecalli at idx.
+	siteHost
+	// siteSbrk: sbrk at idx (GP 0.7), performed in Go.
+	siteSbrk
+)
+
+// site is one exit call in the generated code.
+type site struct {
+	ret  uint32 // code offset of the call's return address
+	idx  uint32 // instruction index
+	arg  uint32 // siteGas: the block cost; otherwise instructions after idx in its block
+	kind exitKind
+}
+
+// features are the optional instructions generated code may use.
+type features struct {
+	lzcnt, tzcnt, popcnt, bmi2 bool
+}
+
+// Frame offsets as seen by block code (one call below the trampoline) and by
+// the prelude's routines (two calls below).
+const (
+	fGas   = native.FrameBias + native.SlotGas
+	fMem   = native.FrameBias + native.SlotMem
+	fPerm  = native.FrameBias + native.SlotPerm
+	fJump  = native.FrameBias + native.SlotJump
+	fTmp   = native.FrameBias + native.SlotTmp
+	fCount = native.FrameBias + native.SlotCount
+	fSite  = native.FrameBias + native.SlotSite
+	fAux   = native.FrameBias + native.SlotAux
+)
+
+const (
+	t0  = native.T0 // rax
+	t1  = native.T1 // rcx
+	rsp = amd64.RSP
+)
+
+// stub is an out-of-line piece of code emitted after all blocks: it is
+// reached by the jumps at jcc (rel32 field offsets), calls a prelude routine
+// and, if back >= 0, jumps back.
+type stub struct {
+	jcc  [2]int32
+	back int32
+	call int32
+	site site
+}
+
+// branchFix is a jump to a static target, resolved once every block is laid
+// out.
+type branchFix struct {
+	rel    int32 // offset of the rel32 field
+	target uint32
+	idx    uint32
+}
+
+// compiler holds the state of one compilation.
+type compiler struct {
+	a     amd64.Asm
+	code  []byte
+	mask  []byte
+	num   isa.Numbering
+	model vm.GasModel
+	feat  features
+	// jumpEntries is the length of the jump table.
+	jumpEntries int
+	// count: generated code counts instructions in the frame (needed only
+	// where gas does not tell the count).
+	count bool
+
+	pcs     []uint32 // pc of each instruction index
+	offs    []uint32 // code offset where each instruction starts (after its block's gas check)
+	block   []uint32 // the gas block of each instruction index
+	bStart  []uint32 // each block's first index
+	bCost   []uint32 // each block's cost under the gas model
+	labelOf []int32  // code offset of the gas check of the block at each index if it is in ϖ, else -1
+
+	hotSites []site
+	stubs    []stub
+	branches []branchFix
+
+	buf     []isa.Instruction // the block being compiled
+	costP   isa.Program       // reused for gas.BlockCost
+	invalid bool              // GP 0.8 validation failed
+
+	// prelude
+	exitOff  int
+	checkOff [2][4]int // [write][log2 size]
+	constOff int
+}
+
+// cost is the gas of the block in c.buf under the model.
+func (c *compiler) cost() uint32 {
+	if c.model == vm.GasBlockCost {
+		c.costP.Instrs = c.buf
+		return gas.BlockCost(&c.costP, 0, len(c.buf)-1)
+	}
+	return uint32(len(c.buf))
+}
+
+func reg(x uint8) amd64.Reg { return native.GuestReg[x] }
+
+// compileCode translates the whole program. Offsets are relative to the
+// start of the buffer.
+func (c *compiler) compile() {
+	c.costP = isa.Program{Code: c.code, Bitmask: c.mask, Numbering: c.num}
+	est := len(c.code)/2 + 16
+	c.pcs = make([]uint32, 0, est)
+	c.offs = make([]uint32, 0, est)
+	c.block = make([]uint32, 0, est)
+	c.labelOf = make([]int32, 0, est)
+	if cap(c.a.Buf) == 0 {
+		c.a.Buf = make([]byte, 0, 24*len(c.code)+4096)
+	}
+	c.prelude()
+
+	w := newWalker(c.code, c.mask, c.num)
+	var in isa.Instruction
+	pending := false // in holds an instruction not yet placed in a block
+	for {
+		// Gather one gas block.
+		c.buf = c.buf[:0]
+		for {
+			if !pending && !w.next(&in) {
+				break
+			}
+			pending = false
+			c.buf = append(c.buf, in)
+			if in.EndsBlock() {
+				break
+			}
+		}
+		if len(c.buf) == 0 {
+			break
+		}
+		c.emitBlock()
+	}
+	c.resolveBranches()
+	c.emitStubs()
+	if !c.a.Finish() {
+		panic("recompile: unbound label")
+	}
+}
+
+// checkValid is isa.Program.Validate on the instructions as they are walked.
+func (c *compiler) checkValid(in *isa.Instruction) {
+	if int(in.PC) == len(c.code) {
+		if len(c.code) == 0 {
+			c.invalid = true
+		}
+		return
+	}
+	if !in.Valid || int(in.NextPC()) > len(c.code) {
+		c.invalid = true
+	}
+}
+
+func (c *compiler) emitBlock() {
+	a := &c.a
+	n := len(c.buf)
+	first := uint32(len(c.pcs))
+	bi := uint32(len(c.bStart))
+	cost := c.cost()
+	c.bStart = append(c.bStart, first)
+	c.bCost = append(c.bCost, cost)
+
+	label := int32(a.Len())
+	// Gas check: sub [gas], cost; jb stub.
+	if cost < 1<<31 {
+		a.ALUMI(8, amd64.SUB, amd64.M(rsp, fGas), int32(cost))
+	} else {
+		a.MovImm(t0, uint64(cost))
+		a.ALUMR(amd64.SUB, amd64.M(rsp, fGas), t0)
+	}
+	c.stubs = append(c.stubs, stub{jcc: [2]int32{int32(a.JccRel(amd64.CondB)), -1}, back: -1, call: int32(c.exitOff),
+		site: site{idx: first, arg: cost, kind: siteGas}})
+	if c.count {
+		a.ALUMI(8, amd64.ADD, amd64.M(rsp, fCount), int32(n))
+	}
+	for k := range c.buf {
+		in := &c.buf[k]
+		idx := uint32(len(c.pcs))
+		c.pcs = append(c.pcs, in.PC)
+		c.offs = append(c.offs, uint32(a.Len()))
+		c.block = append(c.block, bi)
+		if k == 0 && in.BlockStart {
+			c.labelOf = append(c.labelOf, label)
+		} else {
+			c.labelOf = append(c.labelOf, -1)
+		}
+		c.checkValid(in)
+		c.emit(in, idx, uint32(n-1-k))
+	}
+}
+
+// exitHere emits an inline call to the exit routine for idx.
+func (c *compiler) exitHere(kind exitKind, idx, unspent uint32) {
+	c.a.CallTo(c.exitOff)
+	c.hotSites = append(c.hotSites, site{ret: uint32(c.a.Len()), idx: idx, arg: unspent, kind: kind})
+}
+
+// exitStub sends the jump whose rel32 field is at rel to an out-of-line exit.
+func (c *compiler) exitStub(rel int, kind exitKind, idx, unspent uint32) {
+	c.stubs = append(c.stubs, stub{jcc: [2]int32{int32(rel), -1}, back: -1, call: int32(c.exitOff),
+		site: site{idx: idx, arg: unspent, kind: kind}})
+}
+
+// jumpTo emits a jump (cond, or always if always) to the block at target.
+func (c *compiler) jumpTo(cond amd64.Cond, always bool, target, idx uint32) {
+	var rel int
+	if always {
+		rel = c.a.JmpRel()
+	} else {
+		rel = c.a.JccRel(cond)
+	}
+	c.branches = append(c.branches, branchFix{rel: int32(rel), target: target, idx: idx})
+}
+
+// index finds the instruction index of pc.
+func (c *compiler) index(pc uint32) (int, bool) {
+	i := sort.Search(len(c.pcs), func(i int) bool { return c.pcs[i] >= pc })
+	return i, i < len(c.pcs) && c.pcs[i] == pc
+}
+
+// blockLabel returns the code offset of the gas check of the block at pc if
+// pc is a basic-block start (ϖ).
+func (c *compiler) blockLabel(pc uint32) (int32, bool) {
+	i, ok := c.index(pc)
+	if !ok || c.labelOf[i] < 0 {
+		return 0, false
+	}
+	return c.labelOf[i], true
+}
+
+func (c *compiler) resolveBranches() {
+	for _, b := range c.branches {
+		if off, ok := c.blockLabel(b.target); ok {
+			c.a.PatchRel32(int(b.rel), int(off))
+			continue
+		}
+		// Not a block start: the jump panics at the branch.
+		c.exitStub(int(b.rel), siteTrap, b.idx, 0)
+	}
+}
+
+func (c *compiler) emitStubs() {
+	a := &c.a
+	for i := range c.stubs {
+		s := &c.stubs[i]
+		here := a.Len()
+		for _, j := range s.jcc {
+			if j >= 0 {
+				a.PatchRel32(int(j), here)
+			}
+		}
+		a.CallTo(int(s.call))
+		s.site.ret = uint32(a.Len())
+		if s.back >= 0 {
+			a.JmpTo(int(s.back))
+		}
+	}
+}
+
+// sites returns every exit site sorted by return address.
+func (c *compiler) sites() []site {
+	out := make([]site, 0, len(c.hotSites)+len(c.stubs))
+	out = append(out, c.hotSites...)
+	for i := range c.stubs {
+		out = append(out, c.stubs[i].site)
+	}
+	return out
+}
+
+// ---- prelude
+
+func (c *compiler) prelude() {
+	a := &c.a
+	// exit: pop the site, save it and rax in the trampoline's frame, return
+	// to the trampoline.
+	c.exitOff = a.Len()
+	a.Pop(t1)
+	a.Store(8, amd64.M(rsp, fSite), t1)
+	a.Store(8, amd64.M(rsp, fAux), t0)
+	a.Ret()
+
+	// check_{r,w}{1,2,4,8}: eax = guest address of an access the inline
+	// check refused (unmapped or read-only first page, or unaligned).
+	// Returns if the access is allowed after all (an unaligned access whose
+	// pages are both accessible); otherwise exits with the caller's return
+	// address as the site. Two calls deep: frame slots are 8 further away.
+	for w := 0; w < 2; w++ {
+		for lg := 0; lg < 4; lg++ {
+			a.Align(16)
+			c.checkOff[w][lg] = a.Len()
+			size := int32(1) << lg
+			need := int32(0) // read: fail if perm == 0
+			failCond := amd64.CondE
+			if w == 1 {
+				need, failCond = 3, amd64.CondNE // write: fail unless perm == 3
+			}
+			a.MovRR32(t1, t0)
+			a.ShiftRI32(amd64.SHR, t1, 12)
+			a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm+8))
+			a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), need)
+			fail1 := a.JccRel(failCond)
+			var fail2, fail3 int
+			if size > 1 {
+				a.MovRR32(t1, t0)
+				a.ALURI32(amd64.AND, t1, 0xfff)
+				a.ALURI32(amd64.CMP, t1, 0x1000-size)
+				ok := a.JccShort(amd64.CondBE)
+				// The access crosses into the next page, which must exist
+				// below 4 GiB and allow the access too.
+				a.MovRR32(t1, t0)
+				a.ShiftRI32(amd64.SHR, t1, 12)
+				a.ALURI32(amd64.ADD, t1, 1)
+				a.ALURI32(amd64.CMP, t1, 1<<20)
+				fail2 = a.JccRel(amd64.CondAE)
+				a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm+8))
+				a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), need)
+				fail3 = a.JccRel(failCond)
+				a.PatchShort(ok)
+			}
+			a.Ret()
+			a.PatchRel32(fail1, c.exitOff)
+			if size > 1 {
+				a.PatchRel32(fail2, c.exitOff)
+				a.PatchRel32(fail3, c.exitOff)
+			}
+		}
+	}
+	// Constants for the portable popcount.
+	a.Align(8)
+	c.constOff = a.Len()
+	for _, k := range []uint64{0x5555555555555555, 0x3333333333333333, 0x0f0f0f0f0f0f0f0f, 0x0101010101010101} {
+		for i := 0; i < 8; i++ {
+			a.Bytes(byte(k >> (8 * i)))
+		}
+	}
+	a.Align(16)
+}

@@ -1,0 +1,215 @@
+// Package recompile is a single-pass compiler from PVM basic blocks to x86-64
+// machine code (the "recompiler" engine).
+//
+// Each gas block becomes straight-line native code that opens with one gas
+// check. The 13 PVM registers live in host registers while the guest runs;
+// guest memory accesses check the page permission table inline; dynamic
+// jumps go through a native jump table. Generated code never calls Go: every
+// exit (halt, panic, out of gas, page fault, host call, the end of a gas
+// slice) returns to the trampoline, and Go finishes the exit from the exit
+// site's description, exactly as the interpreter (vm/interp) does. Native
+// code runs in slices of gas so that the Go runtime (GC, preemption,
+// cancellation) gets control regularly.
+//
+// Only linux/amd64 runs generated code. Elsewhere the package builds, and
+// Compile returns ErrUnsupported; Supported reports which.
+package recompile
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+
+	"github.com/pvmd/pvmd/recompile/internal/native"
+	"github.com/pvmd/pvmd/vm"
+	"github.com/pvmd/pvmd/vm/interp"
+	"github.com/pvmd/pvmd/vm/isa"
+	"github.com/pvmd/pvmd/vm/memory"
+	"github.com/pvmd/pvmd/vm/program"
+)
+
+// ErrUnsupported is returned by Compile where generated code cannot run.
+var ErrUnsupported = errors.New("recompile: native code is not supported on this platform")
+
+// Supported reports whether this build can run the recompiler.
+func Supported() bool { return native.Supported }
+
+// Engine is the recompiler.
+type Engine struct {
+	feat features
+}
+
+// New returns the recompiler engine, using the optional instructions
+// (LZCNT, TZCNT, POPCNT, BMI2) this CPU has.
+func New() vm.Engine { return Engine{feat: hostFeatures()} }
+
+func hostFeatures() features {
+	return features{
+		lzcnt:  cpu.X86.HasLZCNT,
+		tzcnt:  cpu.X86.HasBMI1,
+		popcnt: cpu.X86.HasPOPCNT,
+		bmi2:   cpu.X86.HasBMI2,
+	}
+}
+
+// Name is "recompiler".
+func (Engine) Name() string { return "recompiler" }
+
+// Compile translates the program to native code for profile p.
+func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error) {
+	if !native.Supported {
+		return nil, ErrUnsupported
+	}
+	c := &compiler{
+		code: cb.Code, mask: cb.Bitmask, num: p.Numbering, model: p.Gas, feat: e.feat,
+		jumpEntries: len(cb.JumpTable),
+		count:       p.Gas == vm.GasBlockCost,
+	}
+	if len(cb.JumpTable) > program.MaxJumpTableLen || len(cb.Code) > program.MaxCodeLen {
+		return nil, fmt.Errorf("recompile: program too large")
+	}
+	c.compile()
+	out := &compiled{profile: p, blob: cb, slice: sliceFor(p.Gas)}
+	if p.Validates() && c.invalid {
+		// GP 0.8 rejects the program: every run panics before executing.
+		out.invalid = true
+		return out, nil
+	}
+	code, err := native.NewCode(c.a.Buf)
+	if err != nil {
+		return nil, err
+	}
+	out.code = code
+	out.base = code.Base()
+	out.pcs, out.offs, out.block = c.pcs, c.offs, c.block
+	out.bStart = append(c.bStart, uint32(len(c.pcs)))
+	out.bCost = c.bCost
+	out.sites = c.sites()
+	out.counted = c.count
+	// The jump table: one entry per address 0..2|j| (see djump).
+	out.jump = make([]uintptr, 2*len(cb.JumpTable)+1)
+	for k, pc := range cb.JumpTable {
+		if off, ok := c.blockLabel(pc); ok {
+			out.jump[2*(k+1)] = out.base + uintptr(off)
+		}
+	}
+	return out, nil
+}
+
+// sliceFor is how much gas native code may burn before returning to Go,
+// bounding the time the Go runtime waits for the goroutine (a stop-the-world
+// GC cannot preempt generated code) and the latency of cancellation: about
+// a millisecond of guest time in the worst case.
+func sliceFor(m vm.GasModel) int64 {
+	if m == vm.GasBlockCost {
+		// Blocks cost about their cycle count: ~3 gas per ns at best.
+		return 1 << 22
+	}
+	// One gas per instruction: a slice of divisions takes ~5 ms.
+	return 1 << 19
+}
+
+// compiled is a program translated to native code.
+type compiled struct {
+	profile vm.Profile
+	blob    *program.CodeBlob
+	invalid bool // GP 0.8 validation failed: every run panics at once
+	slice   int64
+
+	code *native.Code
+	base uintptr
+	pcs  []uint32 // pc of each instruction index
+	offs []uint32 // code offset of each instruction
+	// block is the gas block of each instruction; bStart[b] is the first
+	// index of block b (with a sentinel at the end), bCost[b] its cost.
+	block   []uint32
+	bStart  []uint32
+	bCost   []uint32
+	sites   []site
+	jump    []uintptr
+	counted bool // generated code counts instructions (else gas tells)
+
+	interpOnce sync.Once
+	interp     vm.Compiled
+	interpErr  error
+}
+
+func (c *compiled) Profile() vm.Profile { return c.profile }
+
+func (c *compiled) SizeBytes() int {
+	n := 256 + 4*(len(c.pcs)+len(c.offs)+len(c.block)+len(c.bStart)+len(c.bCost)) +
+		int(unsafe.Sizeof(site{}))*len(c.sites) + 8*len(c.jump)
+	if c.code != nil {
+		n += c.code.Size()
+	}
+	return n
+}
+
+func (c *compiled) Release() {
+	if c.code != nil {
+		_ = c.code.Release()
+		c.code = nil
+	}
+}
+
+// Instantiate creates an instance that will start at pc.
+func (c *compiled) Instantiate(mem *memory.Memory, pc uint32) vm.Instance {
+	x := &instance{c: c}
+	x.st.Mem = mem
+	x.SetPC(pc)
+	return x
+}
+
+// index returns the instruction index of pc.
+func (c *compiled) index(pc uint32) (int, bool) {
+	lo, hi := 0, len(c.pcs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if c.pcs[m] < pc {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(c.pcs) && c.pcs[lo] == pc
+}
+
+// blockEnd is the last index of the gas block holding i.
+func (c *compiled) blockEnd(i int) int { return int(c.bStart[c.block[i]+1]) - 1 }
+
+// site returns the exit site whose return address is at code offset ret.
+func (c *compiled) site(ret uint32) *site {
+	lo, hi := 0, len(c.sites)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if c.sites[m].ret < ret {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(c.sites) && c.sites[lo].ret == ret {
+		return &c.sites[lo]
+	}
+	return nil
+}
+
+// decode returns the instruction at index i.
+func (c *compiled) decode(i int) isa.Instruction {
+	var in isa.Instruction
+	decodeAt(c.blob.Code, c.blob.Bitmask, c.profile.Numbering, c.pcs[i], &in)
+	return in
+}
+
+// interpreter returns the reference interpreter's form of the program, used
+// for the rare runs native code cannot do exactly (GP 0.7 per-instruction
+// gas running out inside a block).
+func (c *compiled) interpreter() (vm.Compiled, error) {
+	c.interpOnce.Do(func() {
+		c.interp, c.interpErr = interp.New().Compile(c.blob, c.profile)
+	})
+	return c.interp, c.interpErr
+}

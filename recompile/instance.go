@@ -1,0 +1,294 @@
+package recompile
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"unsafe"
+
+	"github.com/pvmd/pvmd/recompile/internal/native"
+	"github.com/pvmd/pvmd/vm"
+	"github.com/pvmd/pvmd/vm/memory"
+)
+
+// resume says how the next Run continues (the same states as the
+// interpreter's).
+type resume uint8
+
+const (
+	resumeCharge    resume = iota // start at idx, paying for its block
+	resumeCharged                 // start at idx, its block already paid (GP 0.8 flag)
+	resumeAfterHost               // continue after the ecalli at idx
+	resumeDone                    // the machine stopped: repeat the exit
+	resumeBadEntry                // pc is not an instruction: panic there
+)
+
+const haltAddress = 1<<32 - 1<<16
+
+type instance struct {
+	c    *compiled
+	st   vm.State
+	ctx  native.Context
+	idx  int
+	pc   uint32 // where a bad entry points
+	next resume
+	last vm.Exit
+}
+
+func (x *instance) State() *vm.State { return &x.st }
+
+func (x *instance) PC() uint32 {
+	if x.next == resumeBadEntry {
+		return x.pc
+	}
+	return x.c.pcs[x.idx]
+}
+
+func (x *instance) SetPC(pc uint32) {
+	x.pc = pc
+	if x.c.invalid {
+		x.next = resumeBadEntry
+		return
+	}
+	i, ok := x.c.index(pc)
+	switch {
+	case !ok, x.c.profile.Validates() && i >= len(x.c.pcs)-1:
+		x.next = resumeBadEntry
+	default:
+		x.idx, x.next = i, resumeCharge
+	}
+}
+
+func (x *instance) Close() error {
+	if x.st.Mem != nil {
+		err := x.st.Mem.Close()
+		x.st.Mem = nil
+		return err
+	}
+	return nil
+}
+
+func (x *instance) perInstruction() bool { return x.c.profile.Gas == vm.GasPerInstruction }
+
+// Run executes until an exit (see vm.Instance).
+func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
+	c := x.c
+	switch x.next {
+	case resumeDone:
+		return x.last, nil
+	case resumeBadEntry:
+		return x.badEntry(), nil
+	case resumeAfterHost:
+		x.idx++
+		x.next = resumeCharged
+		if x.perInstruction() {
+			x.next = resumeCharge
+		}
+	}
+	if c.code == nil {
+		return vm.Exit{}, fmt.Errorf("recompile: program released")
+	}
+	data, perm := x.st.Mem.Raw()
+	x.ctx.Mem = uintptr(unsafe.Pointer(data))
+	x.ctx.Perm = uintptr(unsafe.Pointer(perm))
+	x.ctx.Jump = uintptr(unsafe.Pointer(&c.jump[0]))
+	x.ctx.Regs = x.st.Regs
+	defer func() { x.st.Regs = x.ctx.Regs }()
+	done := ctx.Done()
+
+	for {
+		last := c.blockEnd(x.idx)
+		if x.next == resumeCharge {
+			cost := x.entryCost(x.idx, last)
+			if x.st.Gas < cost {
+				if x.perInstruction() && x.st.Gas > 0 {
+					x.st.Regs = x.ctx.Regs
+					exit, err := x.runTruncated(ctx)
+					x.ctx.Regs = x.st.Regs
+					return exit, err
+				}
+				return x.stop(vm.Exit{Status: vm.OutOfGas, PC: c.pcs[x.idx]}, resumeCharge), nil
+			}
+			x.st.Gas -= cost
+		}
+		x.st.Instructions += uint64(last - x.idx + 1)
+
+		// Run natively with at most a slice of the gas; the rest waits here.
+		slot := min(x.st.Gas, c.slice)
+		reserve := x.st.Gas - slot
+		x.ctx.Gas = uint64(slot)
+		x.ctx.Count = 0
+		x.ctx.Entry = c.base + uintptr(c.offs[x.idx])
+		native.Enter(&x.ctx)
+		runtime.KeepAlive(c.jump)
+		s := c.site(uint32(x.ctx.Site - c.base))
+		if s == nil {
+			return vm.Exit{}, fmt.Errorf("recompile: internal error: exit from unknown site %#x", x.ctx.Site-c.base)
+		}
+		if s.kind == siteGas {
+			x.ctx.Gas += uint64(s.arg) // the failed check subtracted the cost
+		}
+		if c.counted {
+			x.st.Instructions += x.ctx.Count
+		} else {
+			x.st.Instructions += uint64(slot) - x.ctx.Gas
+		}
+		x.st.Gas = int64(x.ctx.Gas) + reserve
+
+		at := int(s.idx)
+		if s.kind == siteGas {
+			// The end of a slice or a block the slot could not pay for:
+			// charge it here (refilling the slot, or running out of gas).
+			x.idx, x.next = at, resumeCharge
+			if done != nil {
+				select {
+				case <-done:
+					return vm.Exit{}, ctx.Err()
+				default:
+				}
+			}
+			safePoint()
+			continue
+		}
+		// Every other exit happens at instruction at, with s.arg
+		// instructions of its block not executed.
+		x.st.Instructions -= uint64(s.arg)
+		if x.perInstruction() {
+			x.st.Gas += int64(s.arg)
+		}
+		x.idx = at
+		pc := c.pcs[at]
+		afterMid := resumeCharged
+		if x.perInstruction() {
+			afterMid = resumeCharge
+		}
+		switch s.kind {
+		case siteTrap:
+			return x.stop(vm.Exit{Status: vm.Panic, PC: pc}, resumeDone), nil
+		case siteJump:
+			if uint32(x.ctx.Aux) == haltAddress {
+				return x.stop(vm.Exit{Status: vm.Halt, PC: pc}, resumeDone), nil
+			}
+			return x.stop(vm.Exit{Status: vm.Panic, PC: pc}, resumeDone), nil
+		case siteHost:
+			in := c.decode(at)
+			return x.stop(vm.Exit{Status: vm.HostCall, PC: pc, HostID: in.Imm}, resumeAfterHost), nil
+		case siteMem:
+			in := c.decode(at)
+			size, write := uint32(accessSize(in.Op)), isStore(in.Op)
+			f := x.st.Mem.CheckAccess(uint32(x.ctx.Aux), size, write)
+			if f == nil {
+				return vm.Exit{}, fmt.Errorf("recompile: internal error: access of %d bytes at %#x refused at pc %d but allowed", size, uint32(x.ctx.Aux), pc)
+			}
+			if !f.Panic {
+				return x.stop(vm.Exit{Status: vm.PageFault, PC: pc, FaultAddress: f.Address}, afterMid), nil
+			}
+			return x.stop(vm.Exit{Status: vm.Panic, PC: pc}, resumeDone), nil
+		case siteSbrk:
+			in := c.decode(at)
+			x.ctx.Regs[in.D] = sbrk(&x.st, x.ctx.Regs[in.A])
+			x.idx, x.next = at+1, afterMid
+			continue
+		}
+		return vm.Exit{}, fmt.Errorf("recompile: internal error: exit site kind %d", s.kind)
+	}
+}
+
+// safePoint gives the scheduler a chance to stop this goroutine (a
+// non-leaf function has a stack check, where a pending preemption request
+// is honoured).
+//
+//go:noinline
+func safePoint() { safePointLeaf() }
+
+//go:noinline
+func safePointLeaf() {}
+
+// entryCost is what entering at index i (mid-block or not) costs: the whole
+// block under the block models, the instructions from i to last otherwise.
+func (x *instance) entryCost(i, last int) int64 {
+	if x.perInstruction() {
+		return int64(last - i + 1)
+	}
+	return int64(x.c.bCost[x.c.block[i]])
+}
+
+func (x *instance) stop(e vm.Exit, next resume) vm.Exit {
+	x.last, x.next = e, next
+	return e
+}
+
+// badEntry is a run that starts where no instruction is: it panics there
+// (GP 0.7: the byte there acts as trap, costing one instruction; GP 0.8: the
+// start is rejected before anything runs).
+func (x *instance) badEntry() vm.Exit {
+	e := vm.Exit{Status: vm.Panic, PC: x.pc}
+	if x.c.profile.Gas != vm.GasBlockCost && !x.c.invalid {
+		if x.st.Gas < 1 {
+			return vm.Exit{Status: vm.OutOfGas, PC: x.pc}
+		}
+		x.st.Gas--
+		x.st.Instructions++
+	}
+	x.last, x.next = e, resumeDone
+	return e
+}
+
+// runTruncated handles GP 0.7's per-instruction gas when the gas left does
+// not cover the rest of the block: the reference interpreter runs the few
+// instructions that can be paid for, on the same state and memory.
+func (x *instance) runTruncated(ctx context.Context) (vm.Exit, error) {
+	ic, err := x.c.interpreter()
+	if err != nil {
+		return vm.Exit{}, err
+	}
+	ii := ic.Instantiate(x.st.Mem, x.c.pcs[x.idx])
+	st := ii.State()
+	*st = x.st
+	exit, err := ii.Run(ctx)
+	x.st = *st
+	if err != nil {
+		return exit, err
+	}
+	i, ok := x.c.index(exit.PC)
+	if !ok {
+		return exit, fmt.Errorf("recompile: internal error: interpreter stopped at pc %d", exit.PC)
+	}
+	x.idx = i
+	switch exit.Status {
+	case vm.HostCall:
+		x.next = resumeAfterHost
+	case vm.OutOfGas, vm.PageFault:
+		x.next = resumeCharge
+	default:
+		x.next = resumeDone
+	}
+	x.last = exit
+	return exit, nil
+}
+
+// sbrk implements GP 0.7's heap growth exactly as the interpreter does: it
+// returns the old heap top and makes [top, top+size) writable, or returns 0
+// when the heap cannot grow.
+func sbrk(st *vm.State, size uint64) uint64 {
+	top := uint64(st.HeapTop)
+	if top == 0 || size == 0 {
+		return top
+	}
+	end := top + size
+	if end > 1<<32 {
+		return 0
+	}
+	first := (top + memory.PageSize - 1) &^ (memory.PageSize - 1)
+	last := (end + memory.PageSize - 1) &^ (memory.PageSize - 1)
+	for p := first; p < last; p += memory.PageSize {
+		if st.Mem.PageAccess(uint32(p)) != memory.None {
+			continue
+		}
+		if err := st.Mem.SetAccess(uint32(p), memory.PageSize, memory.ReadWrite); err != nil {
+			return 0
+		}
+	}
+	st.HeapTop = uint32(end)
+	return top
+}
