@@ -13,11 +13,11 @@ import (
 // metrics are pvmd's own Prometheus metrics (the grpc_server_* ones come from
 // go-grpc-middleware's provider, registered in NewGRPCServer).
 type metrics struct {
-	gasConsumed      *prometheus.CounterVec
-	runs             *prometheus.CounterVec
-	hostCalls        prometheus.Counter
+	gasConsumed       *prometheus.CounterVec
+	runs              *prometheus.CounterVec
+	hostCalls         prometheus.Counter
 	hostCallRoundtrip prometheus.Histogram
-	compileSeconds   *prometheus.HistogramVec
+	compileSeconds    *prometheus.HistogramVec
 
 	mu     sync.Mutex
 	labels map[labelKey]*labelSet

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/pvmd/pvmd/vm/memory"
@@ -49,6 +50,9 @@ func (e Exit) String() string {
 	}
 	return fmt.Sprintf("%s (pc %d)", e.Status, e.PC)
 }
+
+// ErrClosed is returned by Run on an instance that was closed.
+var ErrClosed = errors.New("instance is closed")
 
 // NumRegs is the number of PVM registers.
 const NumRegs = 13

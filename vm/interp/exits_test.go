@@ -358,3 +358,14 @@ func TestCancellation(t *testing.T) {
 		t.Errorf("gas %d after cancellation: the held-back slices must come back", g)
 	}
 }
+
+func TestRunAfterCloseAndNegativeGas(t *testing.T) {
+	prog := asm(isa.Ins{Op: isa.LoadImm, A: r1, Imm: 1}, isa.Ins{Op: isa.Trap})
+	inst := start(t, vm.GP07, prog)
+	inst.State().Gas = -5
+	wantExit(t, run(t, inst), vm.OutOfGas, 0)
+	inst.Close()
+	if _, err := inst.Run(context.Background()); !errors.Is(err, vm.ErrClosed) {
+		t.Errorf("Run after Close: %v", err)
+	}
+}

@@ -69,6 +69,9 @@ func (x *instance) perInstruction() bool { return x.c.profile.Gas == vm.GasPerIn
 
 // Run executes until an exit (see vm.Instance).
 func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
+	if x.closed {
+		return vm.Exit{}, vm.ErrClosed
+	}
 	switch x.next {
 	case resumeDone:
 		return x.last, nil
@@ -102,7 +105,7 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 				continue
 			}
 			if x.st.Gas < cost {
-				if !x.perInstruction() || x.st.Gas == 0 {
+				if !x.perInstruction() || x.st.Gas <= 0 {
 					return x.stop(vm.Exit{Status: vm.OutOfGas, PC: x.c.pcs[x.idx]}, resumeCharge), nil
 				}
 				return x.runTruncated()
