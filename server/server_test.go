@@ -28,6 +28,9 @@ const rw = pb.PageAccess_PAGE_ACCESS_READ_WRITE
 func start(t *testing.T, mod func(*server.Config)) (*st.Harness, *st.Session) {
 	t.Helper()
 	cfg := server.DefaultConfig()
+	// Only the interpreter, so that "auto" and the missing-engine case do
+	// not depend on which engines this build has.
+	cfg.Engines = []vm.Engine{interp.New()}
 	if mod != nil {
 		mod(&cfg)
 	}
