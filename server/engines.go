@@ -52,6 +52,9 @@ func (s *Server) resolveEngine(want pb.Engine, p vm.Profile, path string) (vm.En
 	return nil, precondition(path, "engine %q is not available on this server (it has %s)", name, strings.Join(s.engineNameList(), ", "))
 }
 
+// EngineNames lists the server's engines, fastest first.
+func (s *Server) EngineNames() []string { return s.engineNameList() }
+
 func (s *Server) engineNameList() []string {
 	names := make([]string, len(s.engines))
 	for i, e := range s.engines {
