@@ -67,9 +67,9 @@ const (
 	fPerm  = native.FrameBias + native.SlotPerm
 	fJump  = native.FrameBias + native.SlotJump
 	fTmp   = native.FrameBias + native.SlotTmp
-	fCount = native.FrameBias + native.SlotCount
 	fSite  = native.FrameBias + native.SlotSite
 	fAux   = native.FrameBias + native.SlotAux
+	fCount = native.FrameBias + native.SlotCount
 )
 
 const (
@@ -106,9 +106,12 @@ type compiler struct {
 	feat  features
 	// jumpEntries is the length of the jump table.
 	jumpEntries int
-	// count: generated code counts instructions in the frame (needed only
-	// where gas does not tell the count).
-	count bool
+	// count is how generated code counts instructions (needed only where
+	// gas does not tell the count).
+	count countMode
+	// ratio is the largest number of instructions per unit of gas of any
+	// block (rounded up): it bounds the count a slice of gas can pay for.
+	ratio uint64
 
 	pcs     []uint32 // pc of each instruction index
 	offs    []uint32 // code offset where each instruction starts (after its block's gas check)
@@ -129,6 +132,40 @@ type compiler struct {
 	exitOff  int
 	checkOff [2][4]int // [write][log2 size]
 	constOff int
+}
+
+// countMode is how generated code counts executed instructions.
+type countMode uint8
+
+const (
+	// countNone: it does not (gas tells the count).
+	countNone countMode = iota
+	// countPacked: the gas slot holds gas<<countShift | count, and the gas
+	// check of a block subtracts gasWord(cost, n): one read-modify-write
+	// with an immediate, which modern x86 cores run without the latency
+	// of a store-to-load round trip (two of them, or one with a register
+	// operand, cost that latency on every block).
+	countPacked
+	// countSlot: a separate add to a count slot (for programs whose blocks
+	// run so many instructions per unit of gas that a packed count could
+	// overflow within a reasonable slice).
+	countSlot
+)
+
+// countShift is the width of the count in a packed gas slot.
+const countShift = 24
+
+// gasWord is what a block of n instructions costing cost subtracts from a
+// packed gas slot. It borrows exactly when the gas is below cost, provided
+// the count so far plus n stays below 2^countShift (see packedSlice).
+func gasWord(cost uint32, n int) uint64 { return uint64(cost)<<countShift - uint64(n) }
+
+// packedSlice is the largest gas slot for which a packed count cannot
+// overflow: a run of a slot's worth of gas executes at most ratio
+// instructions per unit of gas, plus one block it cannot pay for (whose
+// cost may be up to 2^31).
+func packedSlice(ratio uint64) int64 {
+	return int64(1<<countShift)/int64(ratio) - 1<<8
 }
 
 // cost is the gas of the block in c.buf under the model.
@@ -207,8 +244,16 @@ func (c *compiler) emitBlock() {
 	c.bCost = append(c.bCost, cost)
 
 	label := int32(a.Len())
-	// Gas check: sub [gas], cost; jb stub.
-	if cost < 1<<31 {
+	// Gas check: sub [gas], cost; jb stub (with the count packed in, see
+	// countPacked).
+	if c.count == countPacked {
+		if w := gasWord(cost, n); w < 1<<31 {
+			a.ALUMI(8, amd64.SUB, amd64.M(rsp, fGas), int32(w))
+		} else {
+			a.MovImm(t0, w)
+			a.ALUMR(amd64.SUB, amd64.M(rsp, fGas), t0)
+		}
+	} else if cost < 1<<31 {
 		a.ALUMI(8, amd64.SUB, amd64.M(rsp, fGas), int32(cost))
 	} else {
 		a.MovImm(t0, uint64(cost))
@@ -216,9 +261,10 @@ func (c *compiler) emitBlock() {
 	}
 	c.stubs = append(c.stubs, stub{jcc: [2]int32{int32(a.JccRel(amd64.CondB)), -1}, back: -1, call: int32(c.exitOff),
 		site: site{idx: first, arg: cost, kind: siteGas}})
-	if c.count {
+	if c.count == countSlot {
 		a.ALUMI(8, amd64.ADD, amd64.M(rsp, fCount), int32(n))
 	}
+	c.ratio = max(c.ratio, (uint64(n)+uint64(cost)-1)/max(uint64(cost), 1))
 	for k := range c.buf {
 		in := &c.buf[k]
 		idx := uint32(len(c.pcs))

@@ -63,16 +63,26 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	if !native.Supported {
 		return nil, ErrUnsupported
 	}
-	c := &compiler{
-		code: cb.Code, mask: cb.Bitmask, num: p.Numbering, model: p.Gas, feat: e.feat,
-		jumpEntries: len(cb.JumpTable),
-		count:       p.Gas == vm.GasBlockCost,
-	}
 	if len(cb.JumpTable) > program.MaxJumpTableLen || len(cb.Code) > program.MaxCodeLen {
 		return nil, fmt.Errorf("recompile: program too large")
 	}
-	c.compile()
-	out := &compiled{profile: p, blob: cb, slice: sliceFor(p.Gas)}
+	count := countNone
+	if p.Gas == vm.GasBlockCost {
+		count = countPacked
+	}
+	slice := sliceFor(p.Gas)
+	c := e.compile(cb, p, count)
+	if count == countPacked {
+		if ps := packedSlice(c.ratio); ps < slice {
+			slice = ps
+		}
+		if slice < 1<<12 {
+			// Blocks too cheap for their length to pack the count.
+			count, slice = countSlot, sliceFor(p.Gas)
+			c = e.compile(cb, p, count)
+		}
+	}
+	out := &compiled{profile: p, blob: cb, slice: slice, count: count}
 	if p.Validates() && c.invalid {
 		// GP 0.8 rejects the program: every run panics before executing.
 		out.invalid = true
@@ -88,7 +98,6 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	out.bStart = append(c.bStart, uint32(len(c.pcs)))
 	out.bCost = c.bCost
 	out.sites = c.sites()
-	out.counted = c.count
 	// The jump table: one entry per address 0..2|j| (see djump).
 	out.jump = make([]uintptr, 2*len(cb.JumpTable)+1)
 	for k, pc := range cb.JumpTable {
@@ -97,6 +106,15 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 		}
 	}
 	return out, nil
+}
+
+func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) *compiler {
+	c := &compiler{
+		code: cb.Code, mask: cb.Bitmask, num: p.Numbering, model: p.Gas, feat: e.feat,
+		jumpEntries: len(cb.JumpTable), count: count,
+	}
+	c.compile()
+	return c
 }
 
 // sliceFor is how much gas native code may burn before returning to Go,
@@ -130,7 +148,7 @@ type compiled struct {
 	bCost   []uint32
 	sites   []site
 	jump    []uintptr
-	counted bool // generated code counts instructions (else gas tells)
+	count   countMode
 
 	interpOnce sync.Once
 	interp     vm.Compiled

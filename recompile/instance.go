@@ -117,6 +117,9 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		slot := min(x.st.Gas, c.slice)
 		reserve := x.st.Gas - slot
 		x.ctx.Gas = uint64(slot)
+		if c.count == countPacked {
+			x.ctx.Gas <<= countShift
+		}
 		x.ctx.Count = 0
 		x.ctx.Entry = c.base + uintptr(c.offs[x.idx])
 		native.Enter(&x.ctx)
@@ -125,15 +128,27 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		if s == nil {
 			return vm.Exit{}, fmt.Errorf("recompile: internal error: exit from unknown site %#x", x.ctx.Site-c.base)
 		}
-		if s.kind == siteGas {
-			x.ctx.Gas += uint64(s.arg) // the failed check subtracted the cost
-		}
-		if c.counted {
+		left := x.ctx.Gas
+		switch c.count {
+		case countPacked:
+			if s.kind == siteGas { // the failed check subtracted its word
+				b := c.block[s.idx]
+				left += gasWord(s.arg, int(c.bStart[b+1]-c.bStart[b]))
+			}
+			x.st.Instructions += left & (1<<countShift - 1)
+			left >>= countShift
+		case countSlot:
+			if s.kind == siteGas {
+				left += uint64(s.arg)
+			}
 			x.st.Instructions += x.ctx.Count
-		} else {
-			x.st.Instructions += uint64(slot) - x.ctx.Gas
+		default:
+			if s.kind == siteGas { // the failed check subtracted the cost
+				left += uint64(s.arg)
+			}
+			x.st.Instructions += uint64(slot) - left
 		}
-		x.st.Gas = int64(x.ctx.Gas) + reserve
+		x.st.Gas = int64(left) + reserve
 
 		at := int(s.idx)
 		if s.kind == siteGas {

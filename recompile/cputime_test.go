@@ -1,0 +1,39 @@
+package recompile
+
+import (
+	"runtime"
+	"sort"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// threadTime is the CPU time the calling thread has used: immune to the
+// time other processes take the CPU away (the build machine is shared).
+func threadTime() time.Duration {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_THREAD, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// measure runs f n times on a locked thread and returns the median and the
+// minimum thread CPU time and the median wall time.
+func measure(n int, f func()) (median, best, wall time.Duration) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var cpu, wl []time.Duration
+	for i := 0; i < n; i++ {
+		t0, w0 := threadTime(), time.Now()
+		f()
+		cpu = append(cpu, threadTime()-t0)
+		wl = append(wl, time.Since(w0))
+	}
+	sort.Slice(cpu, func(i, j int) bool { return cpu[i] < cpu[j] })
+	sort.Slice(wl, func(i, j int) bool { return wl[i] < wl[j] })
+	return cpu[n/2], cpu[0], wl[n/2]
+}
+
+var _ = testing.Short
