@@ -50,8 +50,10 @@ func benchProgram(b *testing.B, eng vm.Engine, file string, instrs float64) {
 	b.ReportMetric(instrs*float64(b.N)/total.Seconds()/1e6, "Minstr/s")
 }
 
-func BenchmarkCountdown(b *testing.B) { benchProgram(b, New(), "countdown_100000000.json", 200_000_003) }
-func BenchmarkMixed(b *testing.B)     { benchProgram(b, New(), "mixed_20000000.json", 180_000_006) }
+func BenchmarkCountdown(b *testing.B) {
+	benchProgram(b, New(), "countdown_100000000.json", 200_000_003)
+}
+func BenchmarkMixed(b *testing.B) { benchProgram(b, New(), "mixed_20000000.json", 180_000_006) }
 
 func TestBenchPrograms(t *testing.T) {
 	for _, file := range []string{"countdown_1000.json", "mixed_1000.json", "countdown_100000000.json", "mixed_20000000.json"} {

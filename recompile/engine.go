@@ -143,12 +143,12 @@ type compiled struct {
 	offs []uint32 // code offset of each instruction
 	// block is the gas block of each instruction; bStart[b] is the first
 	// index of block b (with a sentinel at the end), bCost[b] its cost.
-	block   []uint32
-	bStart  []uint32
-	bCost   []uint32
-	sites   []site
-	jump    []uintptr
-	count   countMode
+	block  []uint32
+	bStart []uint32
+	bCost  []uint32
+	sites  []site
+	jump   []uintptr
+	count  countMode
 
 	interpOnce sync.Once
 	interp     vm.Compiled
