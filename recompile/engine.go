@@ -82,7 +82,7 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 			c = e.compile(cb, p, count)
 		}
 	}
-	out := &compiled{profile: p, blob: cb, slice: slice, count: count}
+	out := &compiled{profile: p, blob: cb, slice: slice, count: count, pcs: c.pcs}
 	if p.Validates() && c.invalid {
 		// GP 0.8 rejects the program: every run panics before executing.
 		out.invalid = true
@@ -94,7 +94,7 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	}
 	out.code = code
 	out.base = code.Base()
-	out.pcs, out.offs, out.block = c.pcs, c.offs, c.block
+	out.offs, out.block = c.offs, c.block
 	out.bStart = append(c.bStart, uint32(len(c.pcs)))
 	out.bCost = c.bCost
 	out.sites = c.sites()
