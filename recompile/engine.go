@@ -126,8 +126,8 @@ func sliceFor(m vm.GasModel) int64 {
 		// Blocks cost about their cycle count: ~3 gas per ns at best.
 		return 1 << 22
 	}
-	// One gas per instruction: a slice of divisions takes ~5 ms.
-	return 1 << 19
+	// One gas per instruction: a slice of divisions takes ~2 ms.
+	return 1 << 18
 }
 
 // compiled is a program translated to native code.

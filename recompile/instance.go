@@ -33,6 +33,8 @@ type instance struct {
 	pc   uint32 // where a bad entry points
 	next resume
 	last vm.Exit
+	// slices counts the returns to Go at the end of a gas slice (tests).
+	slices int
 }
 
 func (x *instance) State() *vm.State { return &x.st }
@@ -155,6 +157,7 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 			// The end of a slice or a block the slot could not pay for:
 			// charge it here (refilling the slot, or running out of gas).
 			x.idx, x.next = at, resumeCharge
+			x.slices++
 			if done != nil {
 				select {
 				case <-done:

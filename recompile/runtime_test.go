@@ -1,0 +1,190 @@
+package recompile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"testing"
+	"time"
+
+	"github.com/pvmd/pvmd/vm"
+	"github.com/pvmd/pvmd/vm/isa"
+	"github.com/pvmd/pvmd/vm/memory"
+	"github.com/pvmd/pvmd/vm/program"
+)
+
+// loopProgram is a loop of body running n times, then halting.
+func loopProgram(num isa.Numbering, n int64, body ...isa.Ins) []byte {
+	a := isa.NewAsm(num)
+	a.I(isa.Ins{Op: isa.LoadImm64, A: 7, Imm: n})
+	a.I(isa.Ins{Op: isa.LoadImm, A: 8, Imm: 1000003})
+	a.I(isa.Ins{Op: isa.LoadImm, A: 9, Imm: 7})
+	a.I(isa.Ins{Op: isa.Fallthrough})
+	a.Label("loop")
+	a.I(body...)
+	a.I(isa.Ins{Op: isa.AddImm64, A: 7, B: 7, Imm: -1})
+	a.I(isa.Ins{Op: isa.BranchNeImm, A: 7, Imm: 0, Label: "loop"})
+	a.I(isa.Ins{Op: isa.LoadImm, A: 0, Imm: -65536})
+	a.I(isa.Ins{Op: isa.JumpInd, A: 0})
+	return a.MustBlob()
+}
+
+func startLoop(t *testing.T, p vm.Profile, n int64, body ...isa.Ins) vm.Instance {
+	cb, err := program.DecodeCodeBlob(loopProgram(p.Numbering, n, body...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New().Compile(cb, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := c.Instantiate(mem, 0)
+	inst.State().Gas = 1 << 62
+	return inst
+}
+
+// worstStop returns the longest stop-the-world "stopping" latency (the time
+// the runtime waited for goroutines to stop for a GC) recorded since before.
+func worstStop(before *metrics.Float64Histogram) (time.Duration, *metrics.Float64Histogram) {
+	s := []metrics.Sample{{Name: "/sched/pauses/stopping/gc:seconds"}}
+	metrics.Read(s)
+	h := s[0].Value.Float64Histogram()
+	var worst float64
+	for i, n := range h.Counts {
+		if before != nil {
+			n -= before.Counts[i]
+		}
+		if n > 0 {
+			worst = h.Buckets[i+1]
+		}
+	}
+	return time.Duration(worst * 1e9), h
+}
+
+// Native code returns to Go at least every few milliseconds of CPU time,
+// whatever the guest does.
+func TestSliceDuration(t *testing.T) {
+	if !Supported() {
+		t.Skip("recompiler not supported here")
+	}
+	div := isa.Ins{Op: isa.DivU64, D: 10, A: 8, B: 9}
+	mul := isa.Ins{Op: isa.MulUpperSU, D: 10, A: 8, B: 9}
+	for _, tc := range []struct {
+		name string
+		p    vm.Profile
+		body []isa.Ins
+	}{
+		{"countdown/gp-0.8", vm.GP08, nil},
+		{"countdown/gp-0.7", vm.GP07, nil},
+		{"div/gp-0.8", vm.GP08, []isa.Ins{div, div, div, div}},
+		{"div/gp-0.7", vm.GP07, []isa.Ins{div, div, div, div}},
+		{"mul/gp-0.7", vm.GP07, []isa.Ins{mul, mul, mul, mul}},
+	} {
+		inst := startLoop(t, tc.p, 1<<40, tc.body...)
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		runtime.LockOSThread()
+		t0 := threadTime()
+		_, err := inst.Run(ctx)
+		cpu := threadTime() - t0
+		runtime.UnlockOSThread()
+		cancel()
+		slices := inst.(*instance).slices
+		inst.Close()
+		if !errors.Is(err, context.DeadlineExceeded) || slices == 0 {
+			t.Fatalf("%s: %v after %d slices", tc.name, err, slices)
+		}
+		per := cpu / time.Duration(slices)
+		t.Logf("%-18s %5d slices, %v CPU each", tc.name, slices, per)
+		if per > 3*time.Millisecond {
+			t.Errorf("%s: slices of %v", tc.name, per)
+		}
+	}
+}
+
+// The Go runtime keeps working while a guest runs: a GC started during a
+// long guest loop completes quickly, and a cancelled context stops the guest
+// quickly. Wall-clock limits are at the mercy of the machine's load (on a
+// busy machine a GC takes tens of milliseconds with no guest at all), so
+// each case gets three attempts and only fails with RECOMPILE_STRICT_TIMING
+// set; TestSliceDuration checks the cause, by CPU time.
+func TestRuntimeResponsive(t *testing.T) {
+	if !Supported() {
+		t.Skip("recompiler not supported here")
+	}
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	div := isa.Ins{Op: isa.DivU64, D: 10, A: 8, B: 9}
+	for _, tc := range []struct {
+		name string
+		p    vm.Profile
+		body []isa.Ins
+	}{
+		{"countdown/gp-0.8", vm.GP08, nil},
+		{"countdown/gp-0.7", vm.GP07, nil},
+		{"div/gp-0.8", vm.GP08, []isa.Ins{div, div, div, div}},
+		{"div/gp-0.7", vm.GP07, []isa.Ins{div, div, div, div}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var msgs []string
+			for attempt := 0; attempt < 3; attempt++ {
+				msg, ok := responsiveOnce(t, tc.p, tc.body)
+				t.Log(msg)
+				if ok {
+					return
+				}
+				msgs = append(msgs, msg)
+			}
+			if os.Getenv("RECOMPILE_STRICT_TIMING") != "" {
+				t.Errorf("the runtime waited too long: %v", msgs)
+			} else {
+				t.Logf("the runtime waited too long (the machine is busy? set RECOMPILE_STRICT_TIMING=1 to fail): %v", msgs)
+			}
+		})
+	}
+}
+
+func responsiveOnce(t *testing.T, p vm.Profile, body []isa.Ins) (string, bool) {
+	inst := startLoop(t, p, 1<<40, body...)
+	defer inst.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	var stopped time.Time
+	go func() {
+		_, err := inst.Run(ctx)
+		stopped = time.Now()
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	_, hist := worstStop(nil)
+	var worstGC time.Duration
+	for i := 0; i < 5; i++ {
+		start := time.Now()
+		runtime.GC()
+		worstGC = max(worstGC, time.Since(start))
+		time.Sleep(10 * time.Millisecond)
+	}
+	stopping, _ := worstStop(hist)
+	cancelAt := time.Now()
+	cancel()
+	err := <-done
+	lat := stopped.Sub(cancelAt)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run returned %v, want context.Canceled", err)
+	}
+	// The instance carries on where it stopped.
+	inst.State().Regs[7] = 1000
+	if exit, err := inst.Run(context.Background()); err != nil || exit.Status != vm.Halt {
+		t.Fatalf("resumed run: %v %v", exit, err)
+	}
+	msg := fmt.Sprintf("worst runtime.GC %v (stopping the world: at most %v), cancel latency %v", worstGC, stopping, lat)
+	return msg, worstGC <= 10*time.Millisecond && lat <= 10*time.Millisecond
+}
