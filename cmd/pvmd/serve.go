@@ -256,6 +256,10 @@ func listen(spec string) (net.Listener, string, error) {
 
 // serve runs the daemon until ctx ends or a signal arrives.
 func serve(ctx context.Context, c *serveConfig, log *slog.Logger) error {
+	// From the start, so that a SIGTERM right after "pvmd serving" is logged
+	// still stops us gracefully.
+	sigCtx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
 	cfg := c.cfg
 	cfg.MaxMessageBytes = int(c.maxMessage)
 	cfg.MaxGuestMemoryPerInstance = uint64(c.instanceMemory)
@@ -328,8 +332,6 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger) error {
 	log.Info("pvmd serving", "version", cfg.Version, "engines", strings.Join(srv.EngineNames(), ","),
 		"max_sessions", cfg.MaxSessions, "max_gas", cfg.MaxGasPerRun, "cache_bytes", cfg.CacheBytes)
 
-	sigCtx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
 	var serveErr error
 	select {
 	case <-sigCtx.Done():
