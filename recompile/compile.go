@@ -1,6 +1,8 @@
 package recompile
 
 import (
+	"fmt"
+	"math/bits"
 	"sort"
 
 	"github.com/pvmd/pvmd/recompile/internal/amd64"
@@ -78,16 +80,6 @@ const (
 	rsp = amd64.RSP
 )
 
-// stub is an out-of-line piece of code emitted after all blocks: it is
-// reached by the jumps at jcc (rel32 field offsets), calls a prelude routine
-// and, if back >= 0, jumps back.
-type stub struct {
-	jcc  [2]int32
-	back int32
-	call int32
-	site site
-}
-
 // branchFix is a jump to a static target, resolved once every block is laid
 // out.
 type branchFix struct {
@@ -98,12 +90,15 @@ type branchFix struct {
 
 // compiler holds the state of one compilation.
 type compiler struct {
-	a     amd64.Asm
-	code  []byte
-	mask  []byte
-	num   isa.Numbering
-	model vm.GasModel
-	feat  features
+	// hot holds the blocks; cold (further on in the same image) the prelude
+	// and the out-of-line stubs.
+	hot, cold amd64.Asm
+	img       *native.Code
+	code      []byte
+	mask      []byte
+	num       isa.Numbering
+	model     vm.GasModel
+	feat      features
 	// jumpEntries is the length of the jump table.
 	jumpEntries int
 	// count is how generated code counts instructions (needed only where
@@ -120,9 +115,11 @@ type compiler struct {
 	bCost   []uint32 // each block's cost under the gas model
 	labelOf []int32  // code offset of the gas check of the block at each index if it is in ϖ, else -1
 
-	hotSites []site
-	stubs    []stub
-	branches []branchFix
+	hotSites  []site
+	coldSites []site
+	branches  []branchFix
+
+	coldOrg int // image offset of the cold code
 
 	buf     []isa.Instruction // the block being compiled
 	costP   isa.Program       // reused for gas.BlockCost
@@ -179,31 +176,59 @@ func (c *compiler) cost() uint32 {
 
 func reg(x uint8) amd64.Reg { return native.GuestReg[x] }
 
-// compileCode translates the whole program. Offsets are relative to the
-// start of the buffer.
-func (c *compiler) compile() {
-	c.costP = isa.Program{Code: c.code, Bitmask: c.mask, Numbering: c.num}
-	est := len(c.code)/2 + 16
-	c.pcs = make([]uint32, 0, est)
-	c.offs = make([]uint32, 0, est)
-	c.block = make([]uint32, 0, est)
-	c.labelOf = make([]int32, 0, est)
-	if cap(c.a.Buf) == 0 {
-		c.a.Buf = make([]byte, 0, 24*len(c.code)+4096)
+// Bounds used to size the image: no instruction's code is longer than
+// maxHot bytes (a block's gas check included) nor needs more than maxCold
+// bytes of stubs.
+const (
+	maxHot      = 128
+	maxCold     = 32
+	preludeSize = 4096
+	// maxImage keeps every rel32 jump within range.
+	maxImage = 1 << 30
+)
+
+// positions bounds the number of positions the walk yields: every
+// instruction start has its bitmask bit set, a gap longer than isa.MaxSkip
+// lands on at most one position per 1+MaxSkip bytes, and the end is one more.
+func positions(code, mask []byte) int {
+	n := 2 + len(code)/(1+isa.MaxSkip)
+	for _, b := range mask {
+		n += bits.OnesCount8(b)
 	}
+	return n
+}
+
+// compile translates the whole program into a fresh image.
+func (c *compiler) compile() error {
+	c.costP = isa.Program{Code: c.code, Bitmask: c.mask, Numbering: c.num}
+	n := positions(c.code, c.mask)
+	hotSize := n*maxHot + 4096
+	coldSize := n*maxCold + preludeSize
+	if hotSize+coldSize > maxImage {
+		return fmt.Errorf("recompile: program too large (%d instructions)", n)
+	}
+	img, err := native.Reserve(hotSize + coldSize)
+	if err != nil {
+		return err
+	}
+	c.img = img
+	mem := img.Writable()
+	c.hot = amd64.Asm{Buf: mem[:0:hotSize]}
+	c.cold = amd64.Asm{Buf: mem[hotSize:hotSize:len(mem)], Org: hotSize}
+	c.pcs = make([]uint32, 0, n)
+	c.offs = make([]uint32, 0, n)
+	c.block = make([]uint32, 0, n)
+	c.labelOf = make([]int32, 0, n)
+	c.hotSites = make([]site, 0, n/8)
+	c.coldSites = make([]site, 0, n/2)
 	c.prelude()
 
 	w := newWalker(c.code, c.mask, c.num)
 	var in isa.Instruction
-	pending := false // in holds an instruction not yet placed in a block
 	for {
 		// Gather one gas block.
 		c.buf = c.buf[:0]
-		for {
-			if !pending && !w.next(&in) {
-				break
-			}
-			pending = false
+		for w.next(&in) {
 			c.buf = append(c.buf, in)
 			if in.EndsBlock() {
 				break
@@ -213,12 +238,23 @@ func (c *compiler) compile() {
 			break
 		}
 		c.emitBlock()
+		if len(c.hot.Buf) > hotSize-maxHot*len(c.buf)-4096 || len(c.cold.Buf) > len(mem)-hotSize-maxCold*len(c.buf)-1024 {
+			// Cannot happen with the bounds above; fail rather than let
+			// append move the code out of the image.
+			img.Release()
+			return fmt.Errorf("recompile: internal error: code size bound exceeded")
+		}
 	}
 	c.resolveBranches()
-	c.emitStubs()
-	if !c.a.Finish() {
-		panic("recompile: unbound label")
+	if !c.hot.Finish() || !c.cold.Finish() {
+		img.Release()
+		return fmt.Errorf("recompile: internal error: unbound label")
 	}
+	if err := img.Seal([2]int{0, len(c.hot.Buf)}, [2]int{hotSize, c.cold.Len()}); err != nil {
+		return err
+	}
+	c.coldOrg = hotSize
+	return nil
 }
 
 // checkValid is isa.Program.Validate on the instructions as they are walked.
@@ -235,7 +271,7 @@ func (c *compiler) checkValid(in *isa.Instruction) {
 }
 
 func (c *compiler) emitBlock() {
-	a := &c.a
+	a := &c.hot
 	n := len(c.buf)
 	first := uint32(len(c.pcs))
 	bi := uint32(len(c.bStart))
@@ -259,8 +295,7 @@ func (c *compiler) emitBlock() {
 		a.MovImm(t0, uint64(cost))
 		a.ALUMR(amd64.SUB, amd64.M(rsp, fGas), t0)
 	}
-	c.stubs = append(c.stubs, stub{jcc: [2]int32{int32(a.JccRel(amd64.CondB)), -1}, back: -1, call: int32(c.exitOff),
-		site: site{idx: first, arg: cost, kind: siteGas}})
+	c.exitStub(a.JccRel(amd64.CondB), siteGas, first, cost)
 	if c.count == countSlot {
 		a.ALUMI(8, amd64.ADD, amd64.M(rsp, fCount), int32(n))
 	}
@@ -282,24 +317,43 @@ func (c *compiler) emitBlock() {
 }
 
 // exitHere emits an inline call to the exit routine for idx.
-func (c *compiler) exitHere(kind exitKind, idx, unspent uint32) {
-	c.a.CallTo(c.exitOff)
-	c.hotSites = append(c.hotSites, site{ret: uint32(c.a.Len()), idx: idx, arg: unspent, kind: kind})
+func (c *compiler) exitHere(kind exitKind, idx, arg uint32) {
+	c.hot.CallTo(c.exitOff)
+	c.hotSites = append(c.hotSites, site{ret: uint32(c.hot.Len()), idx: idx, arg: arg, kind: kind})
 }
 
-// exitStub sends the jump whose rel32 field is at rel to an out-of-line exit.
-func (c *compiler) exitStub(rel int, kind exitKind, idx, unspent uint32) {
-	c.stubs = append(c.stubs, stub{jcc: [2]int32{int32(rel), -1}, back: -1, call: int32(c.exitOff),
-		site: site{idx: idx, arg: unspent, kind: kind}})
+// exitStub sends the jump whose rel32 field is at rel (in the hot code) to
+// an out-of-line exit.
+func (c *compiler) exitStub(rel int, kind exitKind, idx, arg uint32) {
+	c.hot.PatchRel32(rel, c.cold.Len())
+	c.cold.CallTo(c.exitOff)
+	c.coldSites = append(c.coldSites, site{ret: uint32(c.cold.Len()), idx: idx, arg: arg, kind: kind})
+}
+
+// stub2 sends the hot jumps at rel1 and rel2 (if >= 0) to an out-of-line
+// call of routine whose return address is the exit site; back >= 0 makes
+// the stub jump back there when the routine returns.
+func (c *compiler) stub2(rel1, rel2, back, routine int, s site) {
+	here := c.cold.Len()
+	c.hot.PatchRel32(rel1, here)
+	if rel2 >= 0 {
+		c.hot.PatchRel32(rel2, here)
+	}
+	c.cold.CallTo(routine)
+	s.ret = uint32(c.cold.Len())
+	c.coldSites = append(c.coldSites, s)
+	if back >= 0 {
+		c.cold.JmpTo(back)
+	}
 }
 
 // jumpTo emits a jump (cond, or always if always) to the block at target.
 func (c *compiler) jumpTo(cond amd64.Cond, always bool, target, idx uint32) {
 	var rel int
 	if always {
-		rel = c.a.JmpRel()
+		rel = c.hot.JmpRel()
 	} else {
-		rel = c.a.JccRel(cond)
+		rel = c.hot.JccRel(cond)
 	}
 	c.branches = append(c.branches, branchFix{rel: int32(rel), target: target, idx: idx})
 }
@@ -323,7 +377,7 @@ func (c *compiler) blockLabel(pc uint32) (int32, bool) {
 func (c *compiler) resolveBranches() {
 	for _, b := range c.branches {
 		if off, ok := c.blockLabel(b.target); ok {
-			c.a.PatchRel32(int(b.rel), int(off))
+			c.hot.PatchRel32(int(b.rel), int(off))
 			continue
 		}
 		// Not a block start: the jump panics at the branch.
@@ -331,38 +385,10 @@ func (c *compiler) resolveBranches() {
 	}
 }
 
-func (c *compiler) emitStubs() {
-	a := &c.a
-	for i := range c.stubs {
-		s := &c.stubs[i]
-		here := a.Len()
-		for _, j := range s.jcc {
-			if j >= 0 {
-				a.PatchRel32(int(j), here)
-			}
-		}
-		a.CallTo(int(s.call))
-		s.site.ret = uint32(a.Len())
-		if s.back >= 0 {
-			a.JmpTo(int(s.back))
-		}
-	}
-}
-
-// sites returns every exit site sorted by return address.
-func (c *compiler) sites() []site {
-	out := make([]site, 0, len(c.hotSites)+len(c.stubs))
-	out = append(out, c.hotSites...)
-	for i := range c.stubs {
-		out = append(out, c.stubs[i].site)
-	}
-	return out
-}
-
 // ---- prelude
 
 func (c *compiler) prelude() {
-	a := &c.a
+	a := &c.cold
 	// exit: pop the site, save it and rax in the trampoline's frame, return
 	// to the trampoline.
 	c.exitOff = a.Len()

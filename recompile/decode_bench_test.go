@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pvmd/pvmd/internal/shared"
+	"github.com/pvmd/pvmd/vm"
 	"github.com/pvmd/pvmd/vm/isa"
 	"github.com/pvmd/pvmd/vm/program"
 	"github.com/pvmd/pvmd/vm/vectors"
@@ -47,5 +48,41 @@ func BenchmarkGasCostsDoom(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		gasCostsAll(p)
+	}
+}
+
+func BenchmarkCompileDoom(b *testing.B) {
+	cb := loadDoom(b)
+	for _, p := range []vm.Profile{{Numbering: isa.Latest64, Gas: vm.GasBlockCost}, {Numbering: isa.Latest64, Gas: vm.GasBlockInstructions}} {
+		b.Run(p.String(), func(b *testing.B) {
+			for b.Loop() {
+				c, err := New().Compile(cb, p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				c.Release()
+			}
+		})
+	}
+}
+
+// TestCompileSpeed reports the time to compile doom (thread CPU time).
+func TestCompileSpeed(t *testing.T) {
+	if testing.Short() || !Supported() {
+		t.Skip("slow or unsupported")
+	}
+	cb := loadDoom(t)
+	for _, p := range []vm.Profile{{Numbering: isa.Latest64, Gas: vm.GasBlockCost}, {Numbering: isa.Latest64, Gas: vm.GasBlockInstructions}} {
+		var size int
+		med, best, wall := measure(15, func() {
+			c, err := New().Compile(cb, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			size = c.SizeBytes()
+			c.Release()
+		})
+		t.Logf("compile doom (%d bytes of code) %v: median %v, best %v, wall median %v; compiled size %d bytes",
+			len(cb.Code), p, med, best, wall, size)
 	}
 }

@@ -8,7 +8,7 @@ import (
 // emit translates one instruction. idx is its index, unspent the number of
 // instructions after it in its block.
 func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
-	a := &c.a
+	a := &c.hot
 	if !in.Valid {
 		c.exitHere(siteTrap, idx, unspent)
 		return
@@ -435,7 +435,7 @@ func shiftX(op amd64.Shift) amd64.ShiftX {
 
 func (c *compiler) mov(d, s amd64.Reg) {
 	if d != s {
-		c.a.MovRR(d, s)
+		c.hot.MovRR(d, s)
 	}
 }
 
@@ -443,12 +443,12 @@ func (c *compiler) mov(d, s amd64.Reg) {
 func (c *compiler) aluComm(op amd64.ALU, d, x, y amd64.Reg) {
 	switch {
 	case d == x:
-		c.a.ALURR(op, d, y)
+		c.hot.ALURR(op, d, y)
 	case d == y:
-		c.a.ALURR(op, d, x)
+		c.hot.ALURR(op, d, x)
 	default:
-		c.a.MovRR(d, x)
-		c.a.ALURR(op, d, y)
+		c.hot.MovRR(d, x)
+		c.hot.ALURR(op, d, y)
 	}
 }
 
@@ -478,7 +478,7 @@ func isStore(op isa.Op) bool {
 // returns here if the access is allowed after all (an unaligned access
 // within a page, or across two accessible pages) and exits otherwise.
 func (c *compiler) memAddr(base int, off uint32, op isa.Op, idx, unspent uint32) {
-	a := &c.a
+	a := &c.hot
 	size := accessSize(op)
 	write := isStore(op)
 	switch {
@@ -512,8 +512,7 @@ func (c *compiler) memAddr(base int, off uint32, op isa.Op, idx, unspent uint32)
 		w = 1
 	}
 	lg := [9]int{1: 0, 2: 1, 4: 2, 8: 3}[size]
-	c.stubs = append(c.stubs, stub{jcc: [2]int32{int32(j1), int32(j2)}, back: int32(back), call: int32(c.checkOff[w][lg]),
-		site: site{idx: idx, arg: unspent, kind: siteMem}})
+	c.stub2(j1, j2, back, c.checkOff[w][lg], site{idx: idx, arg: unspent, kind: siteMem})
 }
 
 // load moves the bytes at [rax] into dst as op says.
@@ -521,19 +520,19 @@ func (c *compiler) load(op isa.Op, dst amd64.Reg) {
 	m := amd64.M(t0, 0)
 	switch op {
 	case isa.LoadU8, isa.LoadIndU8:
-		c.a.Load(1, dst, m)
+		c.hot.Load(1, dst, m)
 	case isa.LoadI8, isa.LoadIndI8:
-		c.a.LoadSX(1, dst, m)
+		c.hot.LoadSX(1, dst, m)
 	case isa.LoadU16, isa.LoadIndU16:
-		c.a.Load(2, dst, m)
+		c.hot.Load(2, dst, m)
 	case isa.LoadI16, isa.LoadIndI16:
-		c.a.LoadSX(2, dst, m)
+		c.hot.LoadSX(2, dst, m)
 	case isa.LoadU32, isa.LoadIndU32:
-		c.a.Load(4, dst, m)
+		c.hot.Load(4, dst, m)
 	case isa.LoadI32, isa.LoadIndI32:
-		c.a.LoadSX(4, dst, m)
+		c.hot.LoadSX(4, dst, m)
 	default:
-		c.a.Load(8, dst, m)
+		c.hot.Load(8, dst, m)
 	}
 }
 
@@ -546,7 +545,7 @@ func (c *compiler) load(op isa.Op, dst amd64.Reg) {
 // Addresses past the table (the halt address among them) and zero entries go
 // to an exit that Go resolves into halt or panic.
 func (c *compiler) djump(idx uint32, base uint8, off uint32, setReg int, setVal uint64) {
-	a := &c.a
+	a := &c.hot
 	if off == 0 {
 		a.MovRR32(t0, reg(base))
 	} else {
@@ -562,15 +561,14 @@ func (c *compiler) djump(idx uint32, base uint8, off uint32, setReg int, setVal 
 	a.TestRR(t1, t1)
 	j2 := a.JccRel(amd64.CondE)
 	a.JmpR(t1)
-	c.stubs = append(c.stubs, stub{jcc: [2]int32{int32(j1), int32(j2)}, back: -1, call: int32(c.exitOff),
-		site: site{idx: idx, kind: siteJump}})
+	c.stub2(j1, j2, -1, c.exitOff, site{idx: idx, kind: siteJump})
 }
 
 // divRem emits the eight divisions and remainders with the PVM's rules for
 // division by zero and signed overflow. rdx (φ0) is saved around the
 // hardware division.
 func (c *compiler) divRem(op isa.Op, d, x, y uint8) {
-	a := &c.a
+	a := &c.hot
 	is32 := op == isa.DivU32 || op == isa.DivS32 || op == isa.RemU32 || op == isa.RemS32
 	signed := op == isa.DivS32 || op == isa.DivS64 || op == isa.RemS32 || op == isa.RemS64
 	rem := op == isa.RemU32 || op == isa.RemS32 || op == isa.RemU64 || op == isa.RemS64
@@ -658,7 +656,7 @@ func (c *compiler) divRem(op isa.Op, d, x, y uint8) {
 
 // mulUpper emits the high halves of 128-bit products, using rdx:rax.
 func (c *compiler) mulUpper(op isa.Op, d, x, y uint8) {
-	a := &c.a
+	a := &c.hot
 	rdx := amd64.RDX
 	D, X, Y := reg(d), reg(x), reg(y)
 	a.MovRR(t0, X)
@@ -691,7 +689,7 @@ func (c *compiler) mulUpper(op isa.Op, d, x, y uint8) {
 
 // popcount counts the set bits of rax into rax without POPCNT, using rcx.
 func (c *compiler) popcount() {
-	a := &c.a
+	a := &c.hot
 	k := c.constOff
 	a.MovRR(t1, t0)
 	a.ShiftRI(amd64.SHR, t1, 1)

@@ -71,33 +71,36 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 		count = countPacked
 	}
 	slice := sliceFor(p.Gas)
-	c := e.compile(cb, p, count)
+	c, err := e.compile(cb, p, count)
+	if err != nil {
+		return nil, err
+	}
 	if count == countPacked {
 		if ps := packedSlice(c.ratio); ps < slice {
 			slice = ps
 		}
 		if slice < 1<<12 {
 			// Blocks too cheap for their length to pack the count.
+			c.img.Release()
 			count, slice = countSlot, sliceFor(p.Gas)
-			c = e.compile(cb, p, count)
+			if c, err = e.compile(cb, p, count); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out := &compiled{profile: p, blob: cb, slice: slice, count: count, pcs: c.pcs}
 	if p.Validates() && c.invalid {
 		// GP 0.8 rejects the program: every run panics before executing.
+		c.img.Release()
 		out.invalid = true
 		return out, nil
 	}
-	code, err := native.NewCode(c.a.Buf)
-	if err != nil {
-		return nil, err
-	}
-	out.code = code
-	out.base = code.Base()
+	out.code = c.img
+	out.base = c.img.Base()
 	out.offs, out.block = c.offs, c.block
 	out.bStart = append(c.bStart, uint32(len(c.pcs)))
 	out.bCost = c.bCost
-	out.sites = c.sites()
+	out.hotSites, out.coldSites, out.coldOrg = c.hotSites, c.coldSites, uint32(c.coldOrg)
 	// The jump table: one entry per address 0..2|j| (see djump).
 	out.jump = make([]uintptr, 2*len(cb.JumpTable)+1)
 	for k, pc := range cb.JumpTable {
@@ -108,13 +111,12 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	return out, nil
 }
 
-func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) *compiler {
+func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*compiler, error) {
 	c := &compiler{
 		code: cb.Code, mask: cb.Bitmask, num: p.Numbering, model: p.Gas, feat: e.feat,
 		jumpEntries: len(cb.JumpTable), count: count,
 	}
-	c.compile()
-	return c
+	return c, c.compile()
 }
 
 // sliceFor is how much gas native code may burn before returning to Go,
@@ -146,9 +148,12 @@ type compiled struct {
 	block  []uint32
 	bStart []uint32
 	bCost  []uint32
-	sites  []site
-	jump   []uintptr
-	count  countMode
+	// Exit sites in the hot code and in the cold code (from coldOrg on),
+	// each sorted by return address.
+	hotSites, coldSites []site
+	coldOrg             uint32
+	jump                []uintptr
+	count               countMode
 
 	interpOnce sync.Once
 	interp     vm.Compiled
@@ -159,7 +164,7 @@ func (c *compiled) Profile() vm.Profile { return c.profile }
 
 func (c *compiled) SizeBytes() int {
 	n := 256 + 4*(len(c.pcs)+len(c.offs)+len(c.block)+len(c.bStart)+len(c.bCost)) +
-		int(unsafe.Sizeof(site{}))*len(c.sites) + 8*len(c.jump)
+		int(unsafe.Sizeof(site{}))*(len(c.hotSites)+len(c.coldSites)) + 8*len(c.jump)
 	if c.code != nil {
 		n += c.code.Size()
 	}
@@ -200,17 +205,21 @@ func (c *compiled) blockEnd(i int) int { return int(c.bStart[c.block[i]+1]) - 1 
 
 // site returns the exit site whose return address is at code offset ret.
 func (c *compiled) site(ret uint32) *site {
-	lo, hi := 0, len(c.sites)
+	sites := c.hotSites
+	if ret >= c.coldOrg {
+		sites = c.coldSites
+	}
+	lo, hi := 0, len(sites)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if c.sites[m].ret < ret {
+		if sites[m].ret < ret {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < len(c.sites) && c.sites[lo].ret == ret {
-		return &c.sites[lo]
+	if lo < len(sites) && sites[lo].ret == ret {
+		return &sites[lo]
 	}
 	return nil
 }

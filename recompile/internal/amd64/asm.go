@@ -107,9 +107,13 @@ const (
 // before it is bound.
 type Label int32
 
-// Asm accumulates machine code.
+// Asm accumulates machine code. Offsets (Len, labels, jump targets, patch
+// positions) are image offsets: Org plus the position in Buf, so that
+// several Asms writing different parts of one image can jump to each other.
 type Asm struct {
 	Buf []byte
+	// Org is the image offset of Buf[0].
+	Org int
 	// labels holds each label's offset, or -1 while unbound.
 	labels []int32
 	fixups []fixup
@@ -120,8 +124,8 @@ type fixup struct {
 	label Label
 }
 
-// Len is the current code offset.
-func (a *Asm) Len() int { return len(a.Buf) }
+// Len is the current image offset.
+func (a *Asm) Len() int { return a.Org + len(a.Buf) }
 
 // Reset empties the buffer, keeping its storage.
 func (a *Asm) Reset() {
@@ -678,7 +682,7 @@ func (a *Asm) NewLabel() Label {
 }
 
 // Bind binds l to the current offset.
-func (a *Asm) Bind(l Label) { a.labels[l] = int32(len(a.Buf)) }
+func (a *Asm) Bind(l Label) { a.labels[l] = int32(a.Len()) }
 
 // LabelOffset returns l's offset, or -1 if it is unbound.
 func (a *Asm) LabelOffset(l Label) int32 { return a.labels[l] }
@@ -703,58 +707,58 @@ func (a *Asm) Call(l Label) {
 
 func (a *Asm) rel32(l Label) {
 	if off := a.labels[l]; off >= 0 {
-		a.imm32(off - int32(len(a.Buf)+4))
+		a.imm32(off - int32(a.Len()+4))
 		return
 	}
-	a.fixups = append(a.fixups, fixup{at: int32(len(a.Buf)), label: l})
+	a.fixups = append(a.fixups, fixup{at: int32(a.Len()), label: l})
 	a.imm32(0)
 }
 
 // JccTo emits a conditional jump (rel32) to an absolute offset in the buffer.
 func (a *Asm) JccTo(c Cond, target int) {
 	a.bytes2(0x0f, 0x80|byte(c))
-	a.imm32(int32(target - (len(a.Buf) + 4)))
+	a.imm32(int32(target - (a.Len() + 4)))
 }
 
 // JmpTo emits a jump (rel32) to an absolute offset in the buffer.
 func (a *Asm) JmpTo(target int) {
 	a.byte1(0xe9)
-	a.imm32(int32(target - (len(a.Buf) + 4)))
+	a.imm32(int32(target - (a.Len() + 4)))
 }
 
 // CallTo emits a call (rel32) to an absolute offset in the buffer.
 func (a *Asm) CallTo(target int) {
 	a.byte1(0xe8)
-	a.imm32(int32(target - (len(a.Buf) + 4)))
+	a.imm32(int32(target - (a.Len() + 4)))
 }
 
 // JccShort emits a conditional jump with an 8-bit displacement whose target
 // is set later with PatchShort; it returns the offset to patch.
 func (a *Asm) JccShort(c Cond) int {
 	a.bytes2(0x70|byte(c), 0)
-	return len(a.Buf) - 1
+	return a.Len() - 1
 }
 
 // JmpShort emits an unconditional short jump to be patched with PatchShort.
 func (a *Asm) JmpShort() int {
 	a.bytes2(0xeb, 0)
-	return len(a.Buf) - 1
+	return a.Len() - 1
 }
 
 // PatchShort points the short jump whose displacement byte is at at to the
 // current offset.
 func (a *Asm) PatchShort(at int) {
-	d := len(a.Buf) - (at + 1)
+	d := a.Len() - (at + 1)
 	if d > 127 {
 		panic("amd64: short jump out of range")
 	}
-	a.Buf[at] = byte(d)
+	a.Buf[at-a.Org] = byte(d)
 }
 
-// PatchRel32 sets the rel32 field at offset at so that it reaches target
-// (both offsets in the buffer).
+// PatchRel32 sets the rel32 field at image offset at so that it reaches
+// target. at must be in this Asm's buffer.
 func (a *Asm) PatchRel32(at, target int) {
-	binary.LittleEndian.PutUint32(a.Buf[at:], uint32(int32(target-(at+4))))
+	binary.LittleEndian.PutUint32(a.Buf[at-a.Org:], uint32(int32(target-(at+4))))
 }
 
 // JmpR jumps to the address in r.
@@ -790,19 +794,19 @@ func (a *Asm) Ud2() { a.bytes2(0x0f, 0x0b) }
 func (a *Asm) LeaRIP(dst Reg, target int) {
 	a.rex(true, dst, NoReg, NoReg, false)
 	a.bytes2(0x8d, 0x05|byte(dst&7)<<3)
-	a.imm32(int32(target - (len(a.Buf) + 4)))
+	a.imm32(int32(target - (a.Len() + 4)))
 }
 
 // ALURRIP is dst = dst op [rip + to target] (64-bit); target is a buffer offset.
 func (a *Asm) ALURRIP(op ALU, dst Reg, target int) {
 	a.rex(true, dst, NoReg, NoReg, false)
 	a.bytes2(byte(op)<<3|3, 0x05|byte(dst&7)<<3)
-	a.imm32(int32(target - (len(a.Buf) + 4)))
+	a.imm32(int32(target - (a.Len() + 4)))
 }
 
 // Align pads with int3 up to a multiple of n.
 func (a *Asm) Align(n int) {
-	for len(a.Buf)%n != 0 {
+	for a.Len()%n != 0 {
 		a.byte1(0xcc)
 	}
 }
@@ -814,7 +818,7 @@ func (a *Asm) Finish() bool {
 		if off < 0 {
 			return false
 		}
-		binary.LittleEndian.PutUint32(a.Buf[f.at:], uint32(off-(f.at+4)))
+		binary.LittleEndian.PutUint32(a.Buf[int(f.at)-a.Org:], uint32(off-(f.at+4)))
 	}
 	a.fixups = a.fixups[:0]
 	return true
@@ -825,7 +829,7 @@ func (a *Asm) Finish() bool {
 func (a *Asm) JccRel(c Cond) int {
 	a.bytes2(0x0f, 0x80|byte(c))
 	a.imm32(0)
-	return len(a.Buf) - 4
+	return a.Len() - 4
 }
 
 // JmpRel emits a jump with a zero rel32 and returns the offset of the rel32
@@ -833,12 +837,12 @@ func (a *Asm) JccRel(c Cond) int {
 func (a *Asm) JmpRel() int {
 	a.byte1(0xe9)
 	a.imm32(0)
-	return len(a.Buf) - 4
+	return a.Len() - 4
 }
 
 // MovRIP loads 8 bytes at the buffer offset target into dst (RIP-relative).
 func (a *Asm) MovRIP(dst Reg, target int) {
 	a.rex(true, dst, NoReg, NoReg, false)
 	a.bytes2(0x8b, 0x05|byte(dst&7)<<3)
-	a.imm32(int32(target - (len(a.Buf) + 4)))
+	a.imm32(int32(target - (a.Len() + 4)))
 }

@@ -94,3 +94,35 @@ func TestEnterExit(t *testing.T) {
 		t.Errorf("site %#x aux %#x, want %#x 0x1234", ctx.Site, ctx.Aux, code.Base()+uintptr(site))
 	}
 }
+
+func TestSealParts(t *testing.T) {
+	if !Supported {
+		t.Skip("no native support")
+	}
+	c, err := Reserve(1 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.Writable()
+	// A function at 0 that calls one at 512 KiB, which exits.
+	var a amd64.Asm
+	a.Buf = w[:0:4096]
+	a.MovImm(T0, 7)
+	a.CallTo(512 << 10)
+	var b amd64.Asm
+	b.Buf, b.Org = w[512<<10:512<<10:(512<<10)+4096], 512<<10
+	exitRoutine(&b)
+	if err := c.Seal([2]int{0, a.Len()}, [2]int{512 << 10, b.Len()}); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Release()
+	if c.Size() != 2*pageSize {
+		t.Errorf("size %d after seal", c.Size())
+	}
+	var ctx Context
+	ctx.Entry = c.Base()
+	Enter(&ctx)
+	if ctx.Aux != 7 || ctx.Site != c.Base()+uintptr(a.Len()) {
+		t.Errorf("aux %d site %#x", ctx.Aux, ctx.Site-c.Base())
+	}
+}
