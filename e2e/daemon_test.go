@@ -191,6 +191,9 @@ func (d *daemon) dial(t testing.TB, network string) pb.PvmdServiceClient {
 func (d *daemon) conn(t testing.TB, network string) *grpc.ClientConn {
 	t.Helper()
 	conn, err := grpc.NewClient(d.target(network), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		// Fixed flow-control windows turn off BDP probing, whose pings
+		// would otherwise ride along with every other host call.
+		grpc.WithInitialWindowSize(4<<20), grpc.WithInitialConnWindowSize(16<<20),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(256<<20), grpc.MaxCallSendMsgSize(256<<20)))
 	if err != nil {
 		t.Fatal(err)

@@ -57,6 +57,8 @@ func (s *Server) NewGRPCServer(extra ...grpc.ServerOption) *grpc.Server {
 		grpc.MaxSendMsgSize(s.cfg.MaxMessageBytes),
 		grpc.KeepaliveEnforcementPolicy(keepaliveEnforcement),
 		grpc.KeepaliveParams(keepaliveParams),
+		grpc.InitialWindowSize(4 << 20),
+		grpc.InitialConnWindowSize(16 << 20),
 		grpc.ChainUnaryInterceptor(
 			s.grpcMetric.UnaryServerInterceptor(),
 			logging.UnaryServerInterceptor(logger, logOpts...),

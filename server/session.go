@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -22,20 +23,61 @@ type session struct {
 	ctx       context.Context
 	instances map[uint64]*instance
 	nextID    uint64
+	// For the idle timeout: the state, and when the worker last started
+	// waiting for a request (Unix nanoseconds).
+	state      atomic.Int32
+	lastActive atomic.Int64
 }
 
+// Session states, for the idle timeout.
+const (
+	stateBusy     int32 = iota // handling a request (or running the guest)
+	stateWaiting               // waiting for the next request
+	stateTimedOut              // idle too long: the stream has been ended
+)
+
 // Session serves one Session stream. Requests are handled one at a time, in
-// order, on this goroutine (the guest runs here too); a second goroutine
-// only receives, so that an idle session can be timed out.
-func (s *Server) Session(stream pb.PvmdService_SessionServer) (err error) {
+// order, by one goroutine that receives, handles and sends (the guest runs
+// there too). With an idle timeout, that goroutine is not the handler's own:
+// the handler watches the clock and ends the stream when the session has
+// waited for a request too long, which unblocks the pending Recv.
+func (s *Server) Session(stream pb.PvmdService_SessionServer) error {
 	if n := s.sessions.Add(1); s.cfg.MaxSessions > 0 && n > int64(s.cfg.MaxSessions) {
 		s.sessions.Add(-1)
 		return status.Errorf(codes.ResourceExhausted, "the server has %d sessions open, its limit (--max-sessions)", s.cfg.MaxSessions)
 	}
-	defer s.sessions.Add(-1)
-	setPanicOnFault()
 	ss := &session{s: s, id: s.nextSession.Add(1), ctx: stream.Context(), instances: make(map[uint64]*instance)}
-	log := s.log.With("session", ss.id)
+	timeout := s.cfg.IdleSessionTimeout
+	if timeout <= 0 {
+		return ss.serve(stream)
+	}
+	done := make(chan error, 1)
+	go func() { done <- ss.serve(stream) }()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-timer.C:
+			idle := time.Duration(time.Now().UnixNano() - ss.lastActive.Load())
+			if ss.state.Load() == stateWaiting && idle >= timeout && ss.state.CompareAndSwap(stateWaiting, stateTimedOut) {
+				// The worker is blocked in Recv and will never Send again;
+				// returning ends the stream, and it cleans up.
+				return status.Errorf(codes.DeadlineExceeded, "session idle for %s (--idle-timeout)", timeout)
+			}
+			timer.Reset(max(timeout-idle, time.Millisecond))
+		}
+	}
+}
+
+// serve is the session's worker: it serves requests until the stream ends and
+// then frees everything the session owns. A Go panic ends only this session
+// (INTERNAL).
+func (ss *session) serve(stream pb.PvmdService_SessionServer) (err error) {
+	defer ss.s.sessions.Add(-1)
+	setPanicOnFault()
+	log := ss.s.log.With("session", ss.id)
 	log.Debug("session started")
 	start := time.Now()
 	defer func() {
@@ -49,64 +91,27 @@ func (s *Server) Session(stream pb.PvmdService_SessionServer) (err error) {
 			err = status.Errorf(codes.Internal, "internal error in session %d: %v", ss.id, r)
 		}
 	}()
-	return ss.serve(stream)
-}
-
-type received struct {
-	req *pb.SessionRequest
-	err error
-}
-
-func (ss *session) serve(stream pb.PvmdService_SessionServer) error {
-	in := make(chan received, 1)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			req, err := stream.Recv()
-			select {
-			case in <- received{req, err}:
-			case <-done:
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	timeout := ss.s.cfg.IdleSessionTimeout
-	var idle <-chan time.Time
-	var timer *time.Timer
-	if timeout > 0 {
-		timer = time.NewTimer(timeout)
-		defer timer.Stop()
-		idle = timer.C
-	}
 	resp := new(pb.SessionResponse)
 	for {
-		select {
-		case r := <-in:
-			if r.err == io.EOF {
-				return nil
-			}
-			if r.err != nil {
-				return r.err
-			}
-			if timer != nil {
-				timer.Reset(timeout)
-			}
-			resp.Reset()
-			resp.RequestId = r.req.GetRequestId()
-			if err := ss.handle(r.req, resp); err != nil {
-				return err
-			}
-			if err := stream.Send(resp); err != nil {
-				return err
-			}
-		case <-idle:
-			return status.Errorf(codes.DeadlineExceeded, "session idle for %s (--idle-timeout)", timeout)
-		case <-ss.ctx.Done():
-			return status.FromContextError(ss.ctx.Err()).Err()
+		ss.lastActive.Store(time.Now().UnixNano())
+		ss.state.Store(stateWaiting)
+		req, err := stream.Recv()
+		if !ss.state.CompareAndSwap(stateWaiting, stateBusy) {
+			return status.Error(codes.DeadlineExceeded, "session idle for too long")
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		resp.Reset()
+		resp.RequestId = req.GetRequestId()
+		if err := ss.handle(req, resp); err != nil {
+			return err
+		}
+		if err := stream.Send(resp); err != nil {
+			return err
 		}
 	}
 }
