@@ -271,3 +271,27 @@ func TestBuildPanic(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestFastHashOf(t *testing.T) {
+	c := New(1 << 20)
+	blob := []byte("program bytes")
+	other := []byte("program bytez")
+	k := Key{Hash: HashOf(blob), Engine: "fake"}
+	h, _, err := c.Get(context.Background(), k, func() (Program, error) {
+		return Program{Compiled: &fakeCompiled{}, Blob: blob, Size: 1}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	if c.HashOf(blob) != HashOf(blob) || c.HashOf(other) != HashOf(other) {
+		t.Fatal("HashOf differs from blake2b")
+	}
+	c.Purge()
+	if len(c.byFast) != 0 {
+		t.Fatal("fast index not emptied")
+	}
+	if c.HashOf(blob) != HashOf(blob) {
+		t.Fatal("HashOf after purge")
+	}
+}

@@ -123,7 +123,7 @@ func (s *Server) loadProgram(ctx context.Context, spec *pb.ProgramSpec, path str
 	switch p := spec.GetProgram().(type) {
 	case *pb.ProgramSpec_ProgramBlob:
 		blob = p.ProgramBlob
-		key.Hash = cache.HashOf(blob)
+		key.Hash = s.cache.HashOf(blob)
 	case *pb.ProgramSpec_CodeHash:
 		blobField = field(path, "code_hash")
 		if len(p.CodeHash) != len(key.Hash) {
