@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -25,13 +26,31 @@ var vectorSets = []string{"w3f-pvm-v0.4/programs", "polkavm-gp07", "polkavm-gp08
 // ../shared/vectors/README.md); pvmd must report the page fault.
 var readOnlyWritePanics = []string{"inst_store_imm_u8_trap_read_only", "inst_store_u8_trap_read_only"}
 
-// TestVectors runs every case of the four vector sets through Session (one
-// session per set, over the unix socket) and compares the outcome with the
-// expected one.
+// engineValues maps the engine names Info reports to the API's values.
+var engineValues = map[string]pb.Engine{"interpreter": pb.Engine_ENGINE_INTERPRETER, "recompiler": pb.Engine_ENGINE_RECOMPILER}
+
+// TestVectors runs every case of the four vector sets through Session, on
+// every engine the daemon has (one session per set and engine, over the unix
+// socket), and compares the outcome with the expected one.
 func TestVectors(t *testing.T) {
 	root := shared.Require(t, "vectors")
 	d := startDaemon(t)
 	client := d.dial(t, "unix")
+	info := check[*pb.InfoResponse](t)(client.Info(context.Background(), &pb.InfoRequest{}))
+	for _, name := range info.GetEngines() {
+		engine, ok := engineValues[name]
+		if !ok {
+			t.Errorf("Info lists an engine the API cannot name: %q", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) { runVectorSets(t, d, client, root, engine) })
+	}
+	d.waitMetric(t, "instances and sessions to be freed", func(m metrics) bool {
+		return m.get("pvmd_instances_active") == 0 && m.get("pvmd_sessions_active") == 0
+	})
+}
+
+func runVectorSets(t *testing.T, d *daemon, client pb.PvmdServiceClient, root string, engine pb.Engine) {
 	var wg sync.WaitGroup
 	for _, set := range vectorSets {
 		files, err := vectors.Expand([]string{filepath.Join(root, set)})
@@ -53,9 +72,9 @@ func TestVectors(t *testing.T) {
 				var diffs []string
 				switch {
 				case f.Flat != nil:
-					diffs, err = runFlat(s, f)
+					diffs, err = runFlat(s, f, engine)
 				case len(f.Stepped.Steps) > 0:
-					diffs, err = runStepped(s, f)
+					diffs, err = runStepped(s, f, engine)
 				default:
 					continue // block-cost tables only: nothing to run
 				}
@@ -74,9 +93,6 @@ func TestVectors(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	d.waitMetric(t, "instances and sessions to be freed", func(m metrics) bool {
-		return m.get("pvmd_instances_active") == 0 && m.get("pvmd_sessions_active") == 0
-	})
 }
 
 func access(writable bool) pb.PageAccess {
@@ -86,10 +102,16 @@ func access(writable bool) pb.PageAccess {
 	return pb.PageAccess_PAGE_ACCESS_READ_ONLY
 }
 
-func runFlat(s *st.Session, f *vectors.File) ([]string, error) {
+// spec is the ProgramSpec of a vector's code blob.
+func spec(f *vectors.File, blob []byte, engine pb.Engine) *pb.ProgramSpec {
+	return &pb.ProgramSpec{Program: &pb.ProgramSpec_ProgramBlob{ProgramBlob: blob}, Format: pb.ProgramFormat_PROGRAM_FORMAT_CODE_BLOB,
+		Profile: vectors.ProfileFor(f).String(), Engine: engine}
+}
+
+func runFlat(s *st.Session, f *vectors.File, engine pb.Engine) ([]string, error) {
 	v := f.Flat
 	req := &pb.Instantiate{
-		Program:   &pb.ProgramSpec{Program: &pb.ProgramSpec_ProgramBlob{ProgramBlob: v.Program}, Format: pb.ProgramFormat_PROGRAM_FORMAT_CODE_BLOB, Profile: vectors.ProfileFor(f).String()},
+		Program:   spec(f, v.Program, engine),
 		Gas:       v.InitialGas,
 		Registers: v.InitialRegs,
 		EntryPc:   v.InitialPC,
@@ -114,10 +136,10 @@ func runFlat(s *st.Session, f *vectors.File) ([]string, error) {
 	return want.compare(s, id, resp, v.InitialPageMap)
 }
 
-func runStepped(s *st.Session, f *vectors.File) ([]string, error) {
+func runStepped(s *st.Session, f *vectors.File, engine pb.Engine) ([]string, error) {
 	v := f.Stepped
 	inst, err := s.Instantiate(&pb.Instantiate{
-		Program: &pb.ProgramSpec{Program: &pb.ProgramSpec_ProgramBlob{ProgramBlob: v.Program}, Format: pb.ProgramFormat_PROGRAM_FORMAT_CODE_BLOB, Profile: vectors.ProfileFor(f).String()},
+		Program: spec(f, v.Program, engine),
 		Gas:     v.InitialGas,
 		EntryPc: v.InitialPC,
 	})
