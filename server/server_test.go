@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/pvmd/pvmd/cache"
 	pb "github.com/pvmd/pvmd/proto/pvmd/v1"
+	"github.com/pvmd/pvmd/recompile"
 	"github.com/pvmd/pvmd/server"
 	st "github.com/pvmd/pvmd/server/servertest"
 	"github.com/pvmd/pvmd/vm"
@@ -407,4 +409,87 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 	if resp, err := other.Run(otherInst.GetInstanceId(), nil, nil); err != nil || resp.GetHostCall() == nil {
 		t.Fatalf("other session after the panic: %v %v", resp, err)
 	}
+}
+
+// TestEngines runs the host-call loop and a page fault on each engine,
+// chosen explicitly, and checks they agree.
+func TestEngines(t *testing.T) {
+	_, s := start(t, func(c *server.Config) { c.Engines = []vm.Engine{interp.New(), recompile.New()} })
+	type outcome struct {
+		gas   []int64
+		regs  []uint64
+		fault uint32
+	}
+	results := map[pb.Engine]outcome{}
+	for _, eng := range []pb.Engine{pb.Engine_ENGINE_INTERPRETER, pb.Engine_ENGINE_RECOMPILER} {
+		var o outcome
+		spec := st.CodeBlob(st.HostCallLoop(isa.GP08))
+		spec.Engine = eng
+		inst := must[*pb.Instantiated](t)(s.Instantiate(&pb.Instantiate{Program: spec, Gas: 100_000, Registers: st.Registers(nil),
+			PageMap: []*pb.PageRange{{Address: st.DataPage, Length: 4096, Access: rw}}}))
+		resp := must[*pb.SessionResponse](t)(s.Run(inst.GetInstanceId(), nil, nil))
+		for i := range 10 {
+			hc := resp.GetHostCall()
+			if hc == nil {
+				t.Fatalf("%s round %d: %v", eng, i, resp)
+			}
+			o.gas = append(o.gas, hc.GetGas())
+			r7 := uint64(1)
+			if i == 9 {
+				r7 = 0
+			}
+			resp = must[*pb.SessionResponse](t)(s.Resume(&pb.Resume{InstanceId: inst.GetInstanceId(), SetRegisters: []*pb.RegisterValue{{Index: 7, Value: r7}}}))
+		}
+		if resp.GetExited().GetStatus() != pb.ExitStatus_EXIT_STATUS_HALT {
+			t.Fatalf("%s: %v", eng, resp)
+		}
+		o.regs = resp.GetExited().GetRegisters()
+		fspec := st.CodeBlob(st.FaultThenHalt(isa.GP08))
+		fspec.Engine = eng
+		f := must[*pb.Instantiated](t)(s.Instantiate(&pb.Instantiate{Program: fspec, Gas: 100, Registers: st.Registers(nil)}))
+		resp = must[*pb.SessionResponse](t)(s.Run(f.GetInstanceId(), nil, nil))
+		o.fault = resp.GetExited().GetFaultAddress()
+		results[eng] = o
+	}
+	a, b := results[pb.Engine_ENGINE_INTERPRETER], results[pb.Engine_ENGINE_RECOMPILER]
+	if !slices.Equal(a.gas, b.gas) || !slices.Equal(a.regs, b.regs) || a.fault != b.fault || a.fault != st.FaultPage {
+		t.Fatalf("engines differ:\ninterpreter %+v\nrecompiler  %+v", a, b)
+	}
+}
+
+// TestServerWideLimits checks the limits shared by all sessions: total guest
+// memory and total instances.
+func TestServerWideLimits(t *testing.T) {
+	h, s := start(t, func(c *server.Config) {
+		c.MaxGuestMemoryTotal = 3 * 4096
+		c.MaxInstances = 4
+	})
+	other := must[*st.Session](t)(st.OpenSession(context.Background(), h.Client))
+	inst := func(s *st.Session, pages uint64) (*pb.Instantiated, error) {
+		return s.Instantiate(&pb.Instantiate{Program: st.CodeBlob(st.Trap(isa.GP08)),
+			PageMap: []*pb.PageRange{{Address: 0x20000, Length: pages * 4096, Access: rw}}})
+	}
+	a := must[*pb.Instantiated](t)(inst(s, 2))
+	_, err := inst(other, 2)
+	wantCode(t, err, codes.ResourceExhausted, "--max-memory")
+	b := must[*pb.Instantiated](t)(inst(other, 1))
+	// MapPages counts too.
+	err = other.MapPages(b.GetInstanceId(), 0x40000, 4096, rw)
+	wantCode(t, err, codes.ResourceExhausted, "--max-memory")
+	// Remapping mapped pages costs nothing; unmapping frees.
+	must[struct{}](t)(struct{}{}, s.MapPages(a.GetInstanceId(), 0x20000, 2*4096, pb.PageAccess_PAGE_ACCESS_READ_ONLY))
+	must[struct{}](t)(struct{}{}, s.MapPages(a.GetInstanceId(), 0x20000, 4096, pb.PageAccess_PAGE_ACCESS_INACCESSIBLE))
+	must[struct{}](t)(struct{}{}, other.MapPages(b.GetInstanceId(), 0x40000, 4096, rw))
+	waitGauge(t, h, "pvmd_guest_memory_bytes", 3*4096)
+	// Instances: two exist; two more fit, the fifth does not.
+	must[*pb.Instantiated](t)(inst(s, 0))
+	must[*pb.Instantiated](t)(inst(other, 0))
+	_, err = inst(s, 0)
+	wantCode(t, err, codes.ResourceExhausted, "--max-instances")
+	_, err = h.Client.Invoke(context.Background(), &pb.InvokeRequest{Instance: &pb.Instantiate{Program: st.CodeBlob(st.Trap(isa.GP08))}})
+	wantCode(t, err, codes.ResourceExhausted, "--max-instances")
+	must[struct{}](t)(struct{}{}, other.Close())
+	waitGauge(t, h, "pvmd_instances_active", 2)
+	waitGauge(t, h, "pvmd_guest_memory_bytes", 4096)
+	must[*pb.Instantiated](t)(inst(s, 2))
 }
