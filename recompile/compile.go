@@ -213,8 +213,8 @@ func (c *compiler) compile() error {
 	}
 	c.img = img
 	mem := img.Writable()
-	c.hot = amd64.Asm{Buf: mem[:0:hotSize]}
-	c.cold = amd64.Asm{Buf: mem[hotSize:hotSize:len(mem)], Org: hotSize}
+	c.hot = amd64.NewAsm(mem[:hotSize], 0)
+	c.cold = amd64.NewAsm(mem[hotSize:], hotSize)
 	c.pcs = make([]uint32, 0, n)
 	c.offs = make([]uint32, 0, n)
 	c.block = make([]uint32, 0, n)
@@ -238,7 +238,7 @@ func (c *compiler) compile() error {
 			break
 		}
 		c.emitBlock()
-		if len(c.hot.Buf) > hotSize-maxHot*len(c.buf)-4096 || len(c.cold.Buf) > len(mem)-hotSize-maxCold*len(c.buf)-1024 {
+		if c.hot.Room() < maxHot*len(c.buf)+4096 || c.cold.Room() < maxCold*len(c.buf)+1024 {
 			// Cannot happen with the bounds above; fail rather than let
 			// append move the code out of the image.
 			img.Release()
@@ -250,7 +250,7 @@ func (c *compiler) compile() error {
 		img.Release()
 		return fmt.Errorf("recompile: internal error: unbound label")
 	}
-	if err := img.Seal([2]int{0, len(c.hot.Buf)}, [2]int{hotSize, c.cold.Len()}); err != nil {
+	if err := img.Seal([2]int{0, c.hot.Len()}, [2]int{hotSize, c.cold.Len()}); err != nil {
 		return err
 	}
 	c.coldOrg = hotSize

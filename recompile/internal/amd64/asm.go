@@ -108,11 +108,17 @@ const (
 type Label int32
 
 // Asm accumulates machine code. Offsets (Len, labels, jump targets, patch
-// positions) are image offsets: Org plus the position in Buf, so that
-// several Asms writing different parts of one image can jump to each other.
+// positions) are image offsets: Org plus the position in the buffer, so
+// that several Asms writing different parts of one image can jump to each
+// other.
+//
+// The buffer is written in place (an index, not append), so emitting code
+// stores no slice headers (and so no GC write barriers); it grows only if
+// it was not given enough room (NewAsm).
 type Asm struct {
-	Buf []byte
-	// Org is the image offset of Buf[0].
+	mem []byte
+	n   int
+	// Org is the image offset of the buffer's first byte.
 	Org int
 	// labels holds each label's offset, or -1 while unbound.
 	labels []int32
@@ -124,36 +130,89 @@ type fixup struct {
 	label Label
 }
 
+// NewAsm returns an Asm writing into buf (from its start), whose first byte
+// is at image offset org.
+func NewAsm(buf []byte, org int) Asm { return Asm{mem: buf, Org: org} }
+
+// Code is the code emitted so far.
+func (a *Asm) Code() []byte { return a.mem[:a.n] }
+
 // Len is the current image offset.
-func (a *Asm) Len() int { return a.Org + len(a.Buf) }
+func (a *Asm) Len() int { return a.Org + a.n }
+
+// Size is the number of bytes emitted.
+func (a *Asm) Size() int { return a.n }
+
+// Room is how many more bytes fit without growing the buffer.
+func (a *Asm) Room() int { return len(a.mem) - a.n }
 
 // Reset empties the buffer, keeping its storage.
 func (a *Asm) Reset() {
-	a.Buf = a.Buf[:0]
+	a.n = 0
 	a.labels = a.labels[:0]
 	a.fixups = a.fixups[:0]
 }
 
-func (a *Asm) byte1(b byte) { a.Buf = append(a.Buf, b) }
+// grow makes room for k more bytes.
+func (a *Asm) grow(k int) {
+	m := make([]byte, max(2*len(a.mem), a.n+k, 256))
+	copy(m, a.mem[:a.n])
+	a.mem = m
+}
 
-func (a *Asm) bytes2(b0, b1 byte) { a.Buf = append(a.Buf, b0, b1) }
+func (a *Asm) byte1(b byte) {
+	if a.n+1 > len(a.mem) {
+		a.grow(1)
+	}
+	a.mem[a.n] = b
+	a.n++
+}
 
-func (a *Asm) bytes3(b0, b1, b2 byte) { a.Buf = append(a.Buf, b0, b1, b2) }
+func (a *Asm) bytes2(b0, b1 byte) {
+	if a.n+2 > len(a.mem) {
+		a.grow(2)
+	}
+	a.mem[a.n] = b0
+	a.mem[a.n+1] = b1
+	a.n += 2
+}
+
+func (a *Asm) bytes3(b0, b1, b2 byte) {
+	if a.n+3 > len(a.mem) {
+		a.grow(3)
+	}
+	a.mem[a.n] = b0
+	a.mem[a.n+1] = b1
+	a.mem[a.n+2] = b2
+	a.n += 3
+}
 
 func (a *Asm) imm32(v int32) {
-	a.Buf = binary.LittleEndian.AppendUint32(a.Buf, uint32(v))
+	if a.n+4 > len(a.mem) {
+		a.grow(4)
+	}
+	binary.LittleEndian.PutUint32(a.mem[a.n:], uint32(v))
+	a.n += 4
 }
 
 func (a *Asm) imm16(v int16) {
-	a.Buf = binary.LittleEndian.AppendUint16(a.Buf, uint16(v))
+	a.bytes2(byte(v), byte(v>>8))
 }
 
 func (a *Asm) imm64(v uint64) {
-	a.Buf = binary.LittleEndian.AppendUint64(a.Buf, v)
+	if a.n+8 > len(a.mem) {
+		a.grow(8)
+	}
+	binary.LittleEndian.PutUint64(a.mem[a.n:], v)
+	a.n += 8
 }
 
 // Bytes appends raw bytes.
-func (a *Asm) Bytes(b ...byte) { a.Buf = append(a.Buf, b...) }
+func (a *Asm) Bytes(b ...byte) {
+	for _, x := range b {
+		a.byte1(x)
+	}
+}
 
 // ---- prefixes and ModRM
 
@@ -235,17 +294,27 @@ func scaleBits(s uint8) byte {
 	return 0
 }
 
+// opcode emits a one-byte opcode, or a two-byte one (0x0f xx) when op has a
+// high byte.
+func (a *Asm) opcode(op uint16) {
+	if op > 0xff {
+		a.bytes2(byte(op>>8), byte(op))
+	} else {
+		a.byte1(byte(op))
+	}
+}
+
 // opRR emits a two-register instruction: opcode bytes with reg in ModRM.reg
 // and rm in ModRM.rm.
-func (a *Asm) opRR(w bool, op []byte, reg, rm Reg) {
+func (a *Asm) opRR(w bool, op uint16, reg, rm Reg) {
 	a.rex(w, reg, NoReg, rm, false)
-	a.Buf = append(a.Buf, op...)
+	a.opcode(op)
 	a.modrmReg(byte(reg), rm)
 }
 
-func (a *Asm) opRM(w bool, op []byte, reg Reg, m Mem) {
+func (a *Asm) opRM(w bool, op uint16, reg Reg, m Mem) {
 	a.rex(w, reg, m.Index, m.Base, false)
-	a.Buf = append(a.Buf, op...)
+	a.opcode(op)
 	a.modrmMem(byte(reg), m)
 }
 
@@ -301,13 +370,13 @@ func (a *Asm) MovImmKeepFlags(dst Reg, v uint64) {
 func (a *Asm) Load(size int, dst Reg, m Mem) {
 	switch size {
 	case 1:
-		a.opRM(false, []byte{0x0f, 0xb6}, dst, m)
+		a.opRM(false, 0x0fb6, dst, m)
 	case 2:
-		a.opRM(false, []byte{0x0f, 0xb7}, dst, m)
+		a.opRM(false, 0x0fb7, dst, m)
 	case 4:
-		a.opRM(false, []byte{0x8b}, dst, m)
+		a.opRM(false, 0x8b, dst, m)
 	default:
-		a.opRM(true, []byte{0x8b}, dst, m)
+		a.opRM(true, 0x8b, dst, m)
 	}
 }
 
@@ -315,11 +384,11 @@ func (a *Asm) Load(size int, dst Reg, m Mem) {
 func (a *Asm) LoadSX(size int, dst Reg, m Mem) {
 	switch size {
 	case 1:
-		a.opRM(true, []byte{0x0f, 0xbe}, dst, m)
+		a.opRM(true, 0x0fbe, dst, m)
 	case 2:
-		a.opRM(true, []byte{0x0f, 0xbf}, dst, m)
+		a.opRM(true, 0x0fbf, dst, m)
 	default:
-		a.opRM(true, []byte{0x63}, dst, m)
+		a.opRM(true, 0x63, dst, m)
 	}
 }
 
@@ -332,11 +401,11 @@ func (a *Asm) Store(size int, m Mem, src Reg) {
 		a.modrmMem(byte(src), m)
 	case 2:
 		a.byte1(0x66)
-		a.opRM(false, []byte{0x89}, src, m)
+		a.opRM(false, 0x89, src, m)
 	case 4:
-		a.opRM(false, []byte{0x89}, src, m)
+		a.opRM(false, 0x89, src, m)
 	default:
-		a.opRM(true, []byte{0x89}, src, m)
+		a.opRM(true, 0x89, src, m)
 	}
 }
 
@@ -369,19 +438,19 @@ func (a *Asm) StoreImm(size int, m Mem, v int32) {
 }
 
 // Lea computes the address of m into dst (64-bit).
-func (a *Asm) Lea(dst Reg, m Mem) { a.opRM(true, []byte{0x8d}, dst, m) }
+func (a *Asm) Lea(dst Reg, m Mem) { a.opRM(true, 0x8d, dst, m) }
 
 // Lea32 computes the address of m truncated to 32 bits into dst (zero-extended).
-func (a *Asm) Lea32(dst Reg, m Mem) { a.opRM(false, []byte{0x8d}, dst, m) }
+func (a *Asm) Lea32(dst Reg, m Mem) { a.opRM(false, 0x8d, dst, m) }
 
 // Movsxd sign-extends the low 32 bits of src into dst.
-func (a *Asm) Movsxd(dst, src Reg) { a.opRR(true, []byte{0x63}, dst, src) }
+func (a *Asm) Movsxd(dst, src Reg) { a.opRR(true, 0x63, dst, src) }
 
 // Movsx8 sign-extends the low byte of src into dst (64-bit).
-func (a *Asm) Movsx8(dst, src Reg) { a.opRR(true, []byte{0x0f, 0xbe}, dst, src) }
+func (a *Asm) Movsx8(dst, src Reg) { a.opRR(true, 0x0fbe, dst, src) }
 
 // Movsx16 sign-extends the low 16 bits of src into dst (64-bit).
-func (a *Asm) Movsx16(dst, src Reg) { a.opRR(true, []byte{0x0f, 0xbf}, dst, src) }
+func (a *Asm) Movsx16(dst, src Reg) { a.opRR(true, 0x0fbf, dst, src) }
 
 // Movzx8 zero-extends the low byte of src into dst.
 func (a *Asm) Movzx8(dst, src Reg) {
@@ -390,7 +459,7 @@ func (a *Asm) Movzx8(dst, src Reg) {
 }
 
 // Movzx16 zero-extends the low 16 bits of src into dst.
-func (a *Asm) Movzx16(dst, src Reg) { a.opRR(false, []byte{0x0f, 0xb7}, dst, src) }
+func (a *Asm) Movzx16(dst, src Reg) { a.opRR(false, 0x0fb7, dst, src) }
 
 // ---- arithmetic
 
@@ -427,10 +496,10 @@ func (a *Asm) aluRI(w bool, op ALU, dst Reg, imm int32) {
 }
 
 // ALURM is dst = dst op [m] (64-bit).
-func (a *Asm) ALURM(op ALU, dst Reg, m Mem) { a.opRM(true, []byte{byte(op)<<3 | 3}, dst, m) }
+func (a *Asm) ALURM(op ALU, dst Reg, m Mem) { a.opRM(true, uint16(op)<<3 | 3, dst, m) }
 
 // ALUMR is [m] = [m] op src (64-bit).
-func (a *Asm) ALUMR(op ALU, m Mem, src Reg) { a.opRM(true, []byte{byte(op)<<3 | 1}, src, m) }
+func (a *Asm) ALUMR(op ALU, m Mem, src Reg) { a.opRM(true, uint16(op)<<3 | 1, src, m) }
 
 // ALUMI is [m] = [m] op sign-extended imm (size 8 or 1; 1 only for CMP/TEST-like use).
 func (a *Asm) ALUMI(size int, op ALU, m Mem, imm int32) {
@@ -496,10 +565,10 @@ func (a *Asm) Neg32(r Reg) { a.rex(false, NoReg, NoReg, r, false); a.bytes2(0xf7
 func (a *Asm) Not(r Reg) { a.rex(true, NoReg, NoReg, r, false); a.bytes2(0xf7, 0xd0|byte(r&7)) }
 
 // Imul is dst = dst * src (64-bit, low half).
-func (a *Asm) Imul(dst, src Reg) { a.opRR(true, []byte{0x0f, 0xaf}, dst, src) }
+func (a *Asm) Imul(dst, src Reg) { a.opRR(true, 0x0faf, dst, src) }
 
 // Imul32 is the 32-bit Imul.
-func (a *Asm) Imul32(dst, src Reg) { a.opRR(false, []byte{0x0f, 0xaf}, dst, src) }
+func (a *Asm) Imul32(dst, src Reg) { a.opRR(false, 0x0faf, dst, src) }
 
 // ImulImm is dst = src * imm (64-bit).
 func (a *Asm) ImulImm(dst, src Reg, imm int32) { a.imulImm(true, dst, src, imm) }
@@ -636,27 +705,27 @@ const (
 // BitCountRR is dst = op(src), 64-bit.
 func (a *Asm) BitCountRR(op BitCount, dst, src Reg) {
 	a.byte1(0xf3)
-	a.opRR(true, []byte{0x0f, byte(op)}, dst, src)
+	a.opRR(true, 0x0f00 | uint16(op), dst, src)
 }
 
 // BitCountRR32 is the 32-bit BitCountRR.
 func (a *Asm) BitCountRR32(op BitCount, dst, src Reg) {
 	a.byte1(0xf3)
-	a.opRR(false, []byte{0x0f, byte(op)}, dst, src)
+	a.opRR(false, 0x0f00 | uint16(op), dst, src)
 }
 
 // Bsr is dst = index of the highest set bit of src (ZF set and dst
 // unchanged when src is zero), 64-bit.
-func (a *Asm) Bsr(dst, src Reg) { a.opRR(true, []byte{0x0f, 0xbd}, dst, src) }
+func (a *Asm) Bsr(dst, src Reg) { a.opRR(true, 0x0fbd, dst, src) }
 
 // Bsr32 is the 32-bit Bsr.
-func (a *Asm) Bsr32(dst, src Reg) { a.opRR(false, []byte{0x0f, 0xbd}, dst, src) }
+func (a *Asm) Bsr32(dst, src Reg) { a.opRR(false, 0x0fbd, dst, src) }
 
 // Bsf is dst = index of the lowest set bit of src, 64-bit.
-func (a *Asm) Bsf(dst, src Reg) { a.opRR(true, []byte{0x0f, 0xbc}, dst, src) }
+func (a *Asm) Bsf(dst, src Reg) { a.opRR(true, 0x0fbc, dst, src) }
 
 // Bsf32 is the 32-bit Bsf.
-func (a *Asm) Bsf32(dst, src Reg) { a.opRR(false, []byte{0x0f, 0xbc}, dst, src) }
+func (a *Asm) Bsf32(dst, src Reg) { a.opRR(false, 0x0fbc, dst, src) }
 
 // Bswap reverses the bytes of r (64-bit).
 func (a *Asm) Bswap(r Reg) { a.rex(true, NoReg, NoReg, r, false); a.bytes2(0x0f, 0xc8+byte(r&7)) }
@@ -668,10 +737,10 @@ func (a *Asm) Setcc(c Cond, r Reg) {
 }
 
 // Cmov is dst = src if c holds (64-bit).
-func (a *Asm) Cmov(c Cond, dst, src Reg) { a.opRR(true, []byte{0x0f, 0x40 | byte(c)}, dst, src) }
+func (a *Asm) Cmov(c Cond, dst, src Reg) { a.opRR(true, 0x0f40 | uint16(c), dst, src) }
 
 // Cmov32 is the 32-bit Cmov (it zeroes dst's upper half even when c fails).
-func (a *Asm) Cmov32(c Cond, dst, src Reg) { a.opRR(false, []byte{0x0f, 0x40 | byte(c)}, dst, src) }
+func (a *Asm) Cmov32(c Cond, dst, src Reg) { a.opRR(false, 0x0f40 | uint16(c), dst, src) }
 
 // ---- control flow
 
@@ -752,13 +821,13 @@ func (a *Asm) PatchShort(at int) {
 	if d > 127 {
 		panic("amd64: short jump out of range")
 	}
-	a.Buf[at-a.Org] = byte(d)
+	a.mem[at-a.Org] = byte(d)
 }
 
 // PatchRel32 sets the rel32 field at image offset at so that it reaches
 // target. at must be in this Asm's buffer.
 func (a *Asm) PatchRel32(at, target int) {
-	binary.LittleEndian.PutUint32(a.Buf[at-a.Org:], uint32(int32(target-(at+4))))
+	binary.LittleEndian.PutUint32(a.mem[at-a.Org:], uint32(int32(target-(at+4))))
 }
 
 // JmpR jumps to the address in r.
@@ -818,7 +887,7 @@ func (a *Asm) Finish() bool {
 		if off < 0 {
 			return false
 		}
-		binary.LittleEndian.PutUint32(a.Buf[int(f.at)-a.Org:], uint32(off-(f.at+4)))
+		binary.LittleEndian.PutUint32(a.mem[int(f.at)-a.Org:], uint32(off-(f.at+4)))
 	}
 	a.fixups = a.fixups[:0]
 	return true

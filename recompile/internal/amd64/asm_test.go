@@ -37,8 +37,8 @@ func TestKnownBytes(t *testing.T) {
 	for _, c := range cases {
 		var a Asm
 		c.emit(&a)
-		if !bytes.Equal(a.Buf, c.want) {
-			t.Errorf("%s: got % x, want % x", c.name, a.Buf, c.want)
+		if !bytes.Equal(a.Code(), c.want) {
+			t.Errorf("%s: got % x, want % x", c.name, a.Code(), c.want)
 		}
 	}
 }
@@ -56,15 +56,15 @@ func TestLabels(t *testing.T) {
 		t.Fatal("unbound label")
 	}
 	want := []byte{0x0f, 0x85, 5, 0, 0, 0, 0xe9, 0xf5, 0xff, 0xff, 0xff, 0xe8, 0xf0, 0xff, 0xff, 0xff}
-	if !bytes.Equal(a.Buf, want) {
-		t.Fatalf("got % x, want % x", a.Buf, want)
+	if !bytes.Equal(a.Code(), want) {
+		t.Fatalf("got % x, want % x", a.Code(), want)
 	}
 	a.Reset()
 	j := a.JccShort(CondE)
 	a.Ret()
 	a.PatchShort(j)
-	if want := []byte{0x74, 1, 0xc3}; !bytes.Equal(a.Buf, want) {
-		t.Fatalf("short: got % x, want % x", a.Buf, want)
+	if want := []byte{0x74, 1, 0xc3}; !bytes.Equal(a.Code(), want) {
+		t.Fatalf("short: got % x, want % x", a.Code(), want)
 	}
 }
 
@@ -141,7 +141,7 @@ func (c *checker) run(t *testing.T) {
 		t.Skip("objdump not installed")
 	}
 	path := filepath.Join(t.TempDir(), "code.bin")
-	if err := os.WriteFile(path, c.a.Buf, 0o644); err != nil {
+	if err := os.WriteFile(path, c.a.Code(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out, err := exec.Command(objdump, "-D", "-b", "binary", "-mi386:x86-64", "-M", "intel", path).Output()

@@ -63,7 +63,7 @@ func TestEnterExit(t *testing.T) {
 	if !a.Finish() {
 		t.Fatal("unbound label")
 	}
-	code, err := NewCode(a.Buf)
+	code, err := NewCode(a.Code())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,12 +105,10 @@ func TestSealParts(t *testing.T) {
 	}
 	w := c.Writable()
 	// A function at 0 that calls one at 512 KiB, which exits.
-	var a amd64.Asm
-	a.Buf = w[:0:4096]
+	a := amd64.NewAsm(w[:4096], 0)
 	a.MovImm(T0, 7)
 	a.CallTo(512 << 10)
-	var b amd64.Asm
-	b.Buf, b.Org = w[512<<10:512<<10:(512<<10)+4096], 512<<10
+	b := amd64.NewAsm(w[512<<10:(512<<10)+4096], 512<<10)
 	exitRoutine(&b)
 	if err := c.Seal([2]int{0, a.Len()}, [2]int{512 << 10, b.Len()}); err != nil {
 		t.Fatal(err)
