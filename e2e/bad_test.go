@@ -48,7 +48,7 @@ func (d *daemon) healthy(t testing.TB) {
 // code and a message naming the field, the session goes on where it can,
 // and the daemon stays healthy.
 func TestBadInput(t *testing.T) {
-	d := startDaemon(t, "--max-message-bytes", "1MiB", "--max-gas", "1000000000", "--max-instance-memory", "1MiB")
+	d := startDaemon(t, "--max-message-bytes", "1MiB", "--max-gas", "1000000000", "--max-instance-memory", "1MiB", "--max-instance-ranges", "16")
 	client := d.dial(t, "tcp")
 	s := open(t, client)
 	loop := st.HostCallLoop(isa.GP08)
@@ -80,6 +80,16 @@ func TestBadInput(t *testing.T) {
 	wantStatus(t, "read over the message limit", err, codes.ResourceExhausted, "read_memory.length")
 	_, err = s.Instantiate(&pb.Instantiate{Program: &pb.ProgramSpec{Program: &pb.ProgramSpec_CodeHash{CodeHash: make([]byte, 32)}, Format: pb.ProgramFormat_PROGRAM_FORMAT_CODE_BLOB}})
 	wantStatus(t, "unknown code hash", err, codes.NotFound, "instantiate.program.code_hash")
+	// Fragmenting memory page by page (each range costs the daemon kernel
+	// mappings) stops at --max-instance-ranges.
+	for i := range 16 {
+		if i == 0 {
+			continue // the data page is mapped already
+		}
+		checkErr(t, s.MapPages(id, uint32(st.DataPage+2*i*4096), 4096, rw))
+	}
+	err = s.MapPages(id, st.DataPage+2*16*4096, 4096, rw)
+	wantStatus(t, "fragmented memory", err, codes.ResourceExhausted, "--max-instance-ranges")
 	// After all that the session still works.
 	if resp := check[*pb.SessionResponse](t)(s.Run(id, nil, nil)); resp.GetHostCall() == nil {
 		t.Fatalf("session after bad requests: %v", resp)

@@ -51,7 +51,7 @@ func TestLoad(t *testing.T) {
 
 	m := d.waitMetric(t, "instances, sessions and goroutines back to the baseline", func(m metrics) bool {
 		return m.get("pvmd_instances_active") == 0 && m.get("pvmd_sessions_active") == 0 &&
-			m.get("pvmd_guest_memory_bytes") == 0 && m.get("go_goroutines") <= baseline
+			m.get("pvmd_guest_memory_bytes") == 0 && m.get("pvmd_guest_memory_mappings") == 0 && m.get("go_goroutines") <= baseline
 	})
 	total := float64(sessions * runs)
 	prof := []string{"engine", "interpreter", "profile", "gp-0.8"}

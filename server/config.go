@@ -3,6 +3,9 @@ package server
 import (
 	"fmt"
 	"log/slog"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,6 +35,14 @@ type Limits struct {
 	MaxGasPerRun int64
 	// IdleSessionTimeout closes a session that sends no request for this long.
 	IdleSessionTimeout time.Duration
+	// MaxRangesPerInstance bounds the separate mapped ranges of one
+	// instance's guest memory (each costs the process kernel mappings).
+	MaxRangesPerInstance int
+	// MaxMappings bounds the kernel memory mappings all instances may use,
+	// by estimate. The kernel limits a process to vm.max_map_count (65530 by
+	// default) and the daemon fails when it runs out, so the default is
+	// three quarters of it.
+	MaxMappings int
 }
 
 // DefaultLimits are the limits of a server started without flags.
@@ -40,12 +51,26 @@ func DefaultLimits() Limits {
 		MaxMessageBytes:           64 << 20,
 		MaxSessions:               1024,
 		MaxInstancesPerSession:    64,
-		MaxInstances:              4096,
+		MaxInstances:              1024,
 		MaxGuestMemoryPerInstance: 1 << 30,
 		MaxGuestMemoryTotal:       16 << 30,
 		MaxGasPerRun:              100_000_000_000,
 		IdleSessionTimeout:        10 * time.Minute,
+		MaxRangesPerInstance:      4096,
+		MaxMappings:               defaultMaxMappings(),
 	}
+}
+
+// defaultMaxMappings is three quarters of the kernel's per-process mapping
+// limit, leaving the rest to the Go runtime and libraries.
+func defaultMaxMappings() int {
+	n := 65530
+	if b, err := os.ReadFile("/proc/sys/vm/max_map_count"); err == nil {
+		if v, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && v > 0 {
+			n = v
+		}
+	}
+	return n / 4 * 3
 }
 
 // Config configures a Server.
@@ -77,8 +102,8 @@ func (c *Config) validate() error {
 	switch {
 	case l.MaxMessageBytes < 64<<10:
 		return fmt.Errorf("max message size %d is below 64 KiB", l.MaxMessageBytes)
-	case l.MaxSessions < 0, l.MaxInstancesPerSession < 0, l.MaxInstances < 0:
-		return fmt.Errorf("negative session or instance limit")
+	case l.MaxSessions < 0, l.MaxInstancesPerSession < 0, l.MaxInstances < 0, l.MaxRangesPerInstance < 0, l.MaxMappings < 0:
+		return fmt.Errorf("negative session, instance or mapping limit")
 	case l.MaxGasPerRun < 0:
 		return fmt.Errorf("negative gas limit %d", l.MaxGasPerRun)
 	case l.IdleSessionTimeout < 0:
@@ -100,5 +125,6 @@ func (l *Limits) proto(cacheBytes int64) *pb.Limits {
 		MaxGasPerRun:              l.MaxGasPerRun,
 		IdleSessionTimeout:        durationpb.New(l.IdleSessionTimeout),
 		CodeCacheBytes:            uint64(cacheBytes),
+		MaxRangesPerInstance:      uint64(l.MaxRangesPerInstance),
 	}
 }

@@ -26,7 +26,10 @@ type instance struct {
 	state   pb.RunState
 	last    vm.Exit
 	mapped  uint64 // guest memory counted against the limits
-	labels  *labelSet
+	ranges  int    // separate mapped ranges (an upper bound), for the mapping limits
+	// mappings is the kernel mappings counted for this instance.
+	mappings int64
+	labels   *labelSet
 	// hostCallSent is when the pending HostCall was sent (for the round
 	// trip metric).
 	hostCallSent time.Time
@@ -63,6 +66,9 @@ func (s *Server) newInstance(ctx context.Context, req *pb.Instantiate, path stri
 			x.close()
 		}
 	}()
+	if err := s.chargeRanges(x, initialRanges(req, h.Program().Decoded.(*decoded)), path); err != nil {
+		return nil, false, err
+	}
 	mem, err := s.setupMemory(req, h.Program().Decoded.(*decoded), path)
 	if err != nil {
 		return nil, false, err
@@ -82,6 +88,43 @@ func (s *Server) newInstance(ctx context.Context, req *pb.Instantiate, path stri
 		copy(st.Regs[:], req.GetRegisters())
 	}
 	return x, hit, nil
+}
+
+// initialRanges bounds the separate ranges an instance's initial memory
+// maps: one per standard region or per page_map entry.
+func initialRanges(req *pb.Instantiate, d *decoded) int {
+	if d.standard != nil {
+		return 4 // RO data, RW data and heap, stack, arguments
+	}
+	n := 0
+	for _, r := range req.GetPageMap() {
+		if r.GetAccess() != pb.PageAccess_PAGE_ACCESS_INACCESSIBLE {
+			n++
+		}
+	}
+	return n
+}
+
+// mappingsFor estimates the kernel mappings of an instance whose guest
+// memory has the given number of separate mapped ranges: the reservation is
+// split around each range, plus the page table and the first page.
+func mappingsFor(ranges int) int64 { return 4 + 2*int64(ranges) }
+
+// chargeRanges sets the number of separate mapped ranges x has, checking
+// the limits.
+func (s *Server) chargeRanges(x *instance, ranges int, path string) error {
+	if max := s.cfg.MaxRangesPerInstance; max > 0 && ranges > max && ranges > x.ranges {
+		return exhausted(path, "the instance's memory would have %d separate mapped ranges, over the limit of %d (--max-instance-ranges); map fewer, larger ranges", ranges, max)
+	}
+	want := mappingsFor(ranges)
+	delta := want - x.mappings
+	now := s.mappings.Add(delta)
+	if max := s.cfg.MaxMappings; max > 0 && delta > 0 && now > int64(max) {
+		s.mappings.Add(-delta)
+		return exhausted(path, "the server's instances would need about %d memory mappings, over the limit of %d (--max-mappings)", now, max)
+	}
+	x.ranges, x.mappings = ranges, want
+	return nil
 }
 
 // setupMemory creates an instance's initial memory.
@@ -124,8 +167,10 @@ func (s *Server) setupMemory(req *pb.Instantiate, d *decoded, path string) (*mem
 			err = s.checkInstanceMemory(mem.MappedBytes()+r.GetLength(), p)
 		}
 		if err == nil {
-			if e := mem.SetAccess(r.GetAddress(), r.GetLength(), access); e != nil {
+			if e := mem.SetAccess(r.GetAddress(), r.GetLength(), access); errors.Is(e, memory.ErrRange) {
 				err = invalid(p, "%v", e)
+			} else if e != nil {
+				err = exhausted(p, "the kernel refused the mapping: %v", e)
 			}
 		}
 		if err != nil {
@@ -243,22 +288,41 @@ func (x *instance) syncMemory() {
 	}
 }
 
-// mappedAfter is how many bytes x would map after setting [addr, addr+n) to
-// access.
-func (x *instance) mappedAfter(addr uint32, n uint64, access memory.Access) uint64 {
+// mapChange is what setting [addr, addr+n) to access would change: the
+// bytes x maps afterwards, and the change in its separate mapped ranges.
+func (x *instance) mapChange(addr uint32, n uint64, access memory.Access) (bytes uint64, ranges int) {
+	if n == 0 {
+		return x.mapped, 0
+	}
 	_, perm := x.m.State().Mem.Raw()
-	first := addr >> memory.PageShift
+	first, end := uint64(addr>>memory.PageShift), uint64(addr>>memory.PageShift)+n>>memory.PageShift
+	mapped := func(p uint64) bool { return p < memory.NumPages && perm[p] != memory.None }
 	var was uint64
-	for _, a := range perm[first : uint64(first)+n>>memory.PageShift] {
-		if a != memory.None {
+	starts := 0 // ranges starting in [first, end] now
+	prev := first > 0 && mapped(first-1)
+	for p := first; p <= end && p < memory.NumPages; p++ {
+		m := perm[p] != memory.None
+		if m && p < end {
 			was++
 		}
+		if m && !prev {
+			starts++
+		}
+		prev = m
 	}
-	total := x.mapped - was*memory.PageSize
-	if access != memory.None {
-		total += n
+	now := access != memory.None
+	after := 0 // ranges starting in [first, end] afterwards
+	if now && !(first > 0 && mapped(first-1)) {
+		after++
 	}
-	return total
+	if !now && mapped(end) {
+		after++
+	}
+	bytes = x.mapped - was*memory.PageSize
+	if now {
+		bytes += n
+	}
+	return bytes, after - starts
 }
 
 // close frees the instance.
@@ -271,7 +335,8 @@ func (x *instance) close() {
 		_ = x.m.Close()
 	}
 	x.s.guestMemory.Add(-int64(x.mapped))
-	x.mapped = 0
+	x.s.mappings.Add(-x.mappings)
+	x.mapped, x.mappings = 0, 0
 	x.s.instances.Add(-1)
 	x.prog.Release()
 }

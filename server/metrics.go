@@ -34,7 +34,7 @@ type labelSet struct {
 
 // gauges read the server's live counts when scraped.
 type gauges struct {
-	sessions, instances, guestMemory func() float64
+	sessions, instances, guestMemory, mappings func() float64
 }
 
 func newMetrics(reg prometheus.Registerer, c *cache.Cache, g gauges) *metrics {
@@ -73,6 +73,8 @@ func newMetrics(reg prometheus.Registerer, c *cache.Cache, g gauges) *metrics {
 			Help: "PVM instances alive now (in sessions and in Invoke calls)."}, g.instances),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pvmd_guest_memory_bytes",
 			Help: "Guest memory mapped (accessible to the guest) by all instances."}, g.guestMemory),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pvmd_guest_memory_mappings",
+			Help: "Kernel memory mappings the instances use, by estimate (limited by --max-mappings)."}, g.mappings),
 		cacheCounter("pvmd_code_cache_hits_total", "Code cache lookups that found the program compiled (or waited for another request compiling it).",
 			func(s cache.Stats) float64 { return float64(s.Hits) }),
 		cacheCounter("pvmd_code_cache_misses_total", "Code cache lookups that compiled the program.",

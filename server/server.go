@@ -37,6 +37,7 @@ type Server struct {
 	sessions    atomic.Int64
 	instances   atomic.Int64
 	guestMemory atomic.Int64
+	mappings    atomic.Int64 // estimated kernel mappings of all instances
 	nextSession atomic.Uint64
 }
 
@@ -70,6 +71,7 @@ func New(cfg Config) (*Server, error) {
 		sessions:    func() float64 { return float64(s.sessions.Load()) },
 		instances:   func() float64 { return float64(s.instances.Load()) },
 		guestMemory: func() float64 { return float64(s.guestMemory.Load()) },
+		mappings:    func() float64 { return float64(s.mappings.Load()) },
 	})
 	s.grpcMetric = grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram(
 		grpcprom.WithHistogramBuckets(prometheus.ExponentialBuckets(1e-4, 4, 12))))

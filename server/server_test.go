@@ -295,6 +295,7 @@ func TestSessionEndFreesEverything(t *testing.T) {
 	waitGauge(t, h, "pvmd_instances_active", 0)
 	waitGauge(t, h, "pvmd_sessions_active", 0)
 	waitGauge(t, h, "pvmd_guest_memory_bytes", 0)
+	waitGauge(t, h, "pvmd_guest_memory_mappings", 0)
 }
 
 func TestClientVanishesMidRun(t *testing.T) {
@@ -492,4 +493,36 @@ func TestServerWideLimits(t *testing.T) {
 	waitGauge(t, h, "pvmd_instances_active", 2)
 	waitGauge(t, h, "pvmd_guest_memory_bytes", 4096)
 	must[*pb.Instantiated](t)(inst(s, 2))
+}
+
+// TestMappingLimits: memory fragmented into too many separate ranges is
+// refused (each range costs the daemon kernel mappings).
+func TestMappingLimits(t *testing.T) {
+	h, s := start(t, func(c *server.Config) {
+		c.MaxRangesPerInstance = 3
+		c.MaxMappings = 25
+	})
+	inst := must[*pb.Instantiated](t)(s.Instantiate(&pb.Instantiate{Program: st.CodeBlob(st.Trap(isa.GP08))}))
+	id := inst.GetInstanceId()
+	for i := range 3 { // three separate pages
+		must[struct{}](t)(struct{}{}, s.MapPages(id, uint32(0x20000+2*i*4096), 4096, rw))
+	}
+	err := s.MapPages(id, 0x40000, 4096, rw)
+	wantCode(t, err, codes.ResourceExhausted, "4 separate mapped ranges, over the limit of 3")
+	// Filling a gap joins two ranges: allowed, and it makes room.
+	must[struct{}](t)(struct{}{}, s.MapPages(id, 0x21000, 4096, rw))
+	must[struct{}](t)(struct{}{}, s.MapPages(id, 0x40000, 4096, rw))
+	// Server-wide, an instance counts 4 + 2 per range: 10 for the first, 8
+	// for a second with two ranges; a third with three (10) is over 25.
+	a := must[*pb.Instantiated](t)(s.Instantiate(&pb.Instantiate{Program: st.CodeBlob(st.Trap(isa.GP08)),
+		PageMap: []*pb.PageRange{{Address: 0x20000, Length: 4096, Access: rw}, {Address: 0x30000, Length: 4096, Access: rw}}}))
+	_, err = s.Instantiate(&pb.Instantiate{Program: st.CodeBlob(st.Trap(isa.GP08)),
+		PageMap: []*pb.PageRange{{Address: 0x20000, Length: 4096, Access: rw}, {Address: 0x30000, Length: 4096, Access: rw}, {Address: 0x40000, Length: 4096, Access: rw}}})
+	wantCode(t, err, codes.ResourceExhausted, "--max-mappings")
+	must[struct{}](t)(struct{}{}, s.Destroy(a.GetInstanceId()))
+	must[*pb.Instantiated](t)(s.Instantiate(&pb.Instantiate{Program: st.CodeBlob(st.Trap(isa.GP08)),
+		PageMap: []*pb.PageRange{{Address: 0x20000, Length: 4096, Access: rw}, {Address: 0x30000, Length: 4096, Access: rw}, {Address: 0x40000, Length: 4096, Access: rw}}}))
+	must[struct{}](t)(struct{}{}, s.Close())
+	waitGauge(t, h, "pvmd_instances_active", 0)
+	waitGauge(t, h, "pvmd_guest_memory_mappings", 0)
 }

@@ -386,12 +386,21 @@ func (ss *session) mapPages(req *pb.MapPages) error {
 		return err
 	}
 	addr, n := req.GetPages().GetAddress(), req.GetPages().GetLength()
-	if err := ss.s.chargeMemory(x, x.mappedAfter(addr, n, access), "map_pages.pages"); err != nil {
+	bytes, ranges := x.mapChange(addr, n, access)
+	oldRanges := x.ranges
+	if err := ss.s.chargeRanges(x, max(x.ranges+ranges, 0), "map_pages.pages"); err != nil {
+		return err
+	}
+	if err := ss.s.chargeMemory(x, bytes, "map_pages.pages"); err != nil {
+		ss.s.chargeRanges(x, oldRanges, "") // give back what was counted
 		return err
 	}
 	if err := x.m.State().Mem.SetAccess(addr, n, access); err != nil {
 		x.syncMemory()
-		return invalid("map_pages.pages", "%v", err)
+		if errors.Is(err, memory.ErrRange) {
+			return invalid("map_pages.pages", "%v", err)
+		}
+		return exhausted("map_pages.pages", "the kernel refused the mapping: %v", err)
 	}
 	x.syncMemory()
 	return nil

@@ -126,6 +126,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	c.totalMemory = byteSize(d.MaxGuestMemoryTotal)
 	fs.Var(&c.totalMemory, "max-memory", "guest memory all instances together may map (0: no limit)")
 	fs.Int64Var(&c.cfg.MaxGasPerRun, "max-gas", d.MaxGasPerRun, "most gas an instance may be given (0: no limit)")
+	fs.IntVar(&c.cfg.MaxRangesPerInstance, "max-instance-ranges", d.MaxRangesPerInstance, "separate mapped memory ranges one instance may have (0: no limit)")
+	fs.IntVar(&c.cfg.MaxMappings, "max-mappings", d.MaxMappings, "kernel memory mappings all instances may use, by estimate (default: 3/4 of vm.max_map_count; 0: no limit)")
 	fs.DurationVar(&c.cfg.IdleSessionTimeout, "idle-timeout", d.IdleSessionTimeout, "close a session that sends nothing for this long (0: never)")
 	c.cacheBytes = byteSize(d.CacheBytes)
 	fs.Var(&c.cacheBytes, "cache-bytes", "size of the compiled-code cache")

@@ -2704,8 +2704,11 @@ type Limits struct {
 	IdleSessionTimeout *durationpb.Duration `protobuf:"bytes,8,opt,name=idle_session_timeout,json=idleSessionTimeout,proto3" json:"idle_session_timeout,omitempty"`
 	// Bytes of compiled programs the code cache keeps.
 	CodeCacheBytes uint64 `protobuf:"varint,9,opt,name=code_cache_bytes,json=codeCacheBytes,proto3" json:"code_cache_bytes,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Separate mapped ranges one instance's memory may have (MapPages calls
+	// that fragment memory further fail).
+	MaxRangesPerInstance uint64 `protobuf:"varint,10,opt,name=max_ranges_per_instance,json=maxRangesPerInstance,proto3" json:"max_ranges_per_instance,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Limits) Reset() {
@@ -2797,6 +2800,13 @@ func (x *Limits) GetIdleSessionTimeout() *durationpb.Duration {
 func (x *Limits) GetCodeCacheBytes() uint64 {
 	if x != nil {
 		return x.CodeCacheBytes
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxRangesPerInstance() uint64 {
+	if x != nil {
+		return x.MaxRangesPerInstance
 	}
 	return 0
 }
@@ -2982,7 +2992,7 @@ const file_pvmd_v1_pvmd_proto_rawDesc = "" +
 	"gas_models\x18\x03 \x03(\tR\tgasModels\x12'\n" +
 	"\x0fdefault_profile\x18\x04 \x01(\tR\x0edefaultProfile\x12\x18\n" +
 	"\aengines\x18\x05 \x03(\tR\aengines\x12'\n" +
-	"\x06limits\x18\x06 \x01(\v2\x0f.pvmd.v1.LimitsR\x06limits\"\xcc\x03\n" +
+	"\x06limits\x18\x06 \x01(\v2\x0f.pvmd.v1.LimitsR\x06limits\"\x83\x04\n" +
 	"\x06Limits\x12*\n" +
 	"\x11max_message_bytes\x18\x01 \x01(\x04R\x0fmaxMessageBytes\x12!\n" +
 	"\fmax_sessions\x18\x02 \x01(\x04R\vmaxSessions\x129\n" +
@@ -2992,7 +3002,9 @@ const file_pvmd_v1_pvmd_proto_rawDesc = "" +
 	"\x16max_guest_memory_total\x18\x06 \x01(\x04R\x13maxGuestMemoryTotal\x12%\n" +
 	"\x0fmax_gas_per_run\x18\a \x01(\x03R\fmaxGasPerRun\x12K\n" +
 	"\x14idle_session_timeout\x18\b \x01(\v2\x19.google.protobuf.DurationR\x12idleSessionTimeout\x12(\n" +
-	"\x10code_cache_bytes\x18\t \x01(\x04R\x0ecodeCacheBytes*j\n" +
+	"\x10code_cache_bytes\x18\t \x01(\x04R\x0ecodeCacheBytes\x125\n" +
+	"\x17max_ranges_per_instance\x18\n" +
+	" \x01(\x04R\x14maxRangesPerInstance*j\n" +
 	"\rProgramFormat\x12\x1e\n" +
 	"\x1aPROGRAM_FORMAT_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18PROGRAM_FORMAT_CODE_BLOB\x10\x01\x12\x1b\n" +
