@@ -108,12 +108,12 @@ type compiler struct {
 	// block (rounded up): it bounds the count a slice of gas can pay for.
 	ratio uint64
 
-	pcs     []uint32 // pc of each instruction index
-	offs    []uint32 // code offset where each instruction starts (after its block's gas check)
-	block   []uint32 // the gas block of each instruction index
-	bStart  []uint32 // each block's first index
-	bCost   []uint32 // each block's cost under the gas model
-	labelOf []int32  // code offset of the gas check of the block at each index if it is in ϖ, else -1
+	pcs    []uint32 // pc of each instruction index
+	offs   []uint32 // code offset where each instruction starts (after its block's gas check)
+	bStart []uint32 // each block's first index
+	bCost  []uint32 // each block's cost under the gas model
+	bLabel []int32  // code offset of each block's gas check
+	starts []uint64 // bit i: instruction i is a basic-block start (ϖ), a valid jump target
 
 	hotSites  []site
 	coldSites []site
@@ -212,13 +212,16 @@ func (c *compiler) compile() error {
 		return err
 	}
 	c.img = img
+	// Most programs need about 20 bytes of hot code and 5 of cold code per
+	// instruction: map that much in at once.
+	img.Prefault(0, n*22)
+	img.Prefault(hotSize, hotSize+preludeSize+n*5)
 	mem := img.Writable()
 	c.hot = amd64.NewAsm(mem[:hotSize], 0)
 	c.cold = amd64.NewAsm(mem[hotSize:], hotSize)
 	c.pcs = make([]uint32, 0, n)
 	c.offs = make([]uint32, 0, n)
-	c.block = make([]uint32, 0, n)
-	c.labelOf = make([]int32, 0, n)
+	c.starts = make([]uint64, (n+63)/64)
 	c.hotSites = make([]site, 0, n/8)
 	c.coldSites = make([]site, 0, n/2)
 	c.prelude()
@@ -274,12 +277,14 @@ func (c *compiler) emitBlock() {
 	a := &c.hot
 	n := len(c.buf)
 	first := uint32(len(c.pcs))
-	bi := uint32(len(c.bStart))
 	cost := c.cost()
 	c.bStart = append(c.bStart, first)
 	c.bCost = append(c.bCost, cost)
+	c.bLabel = append(c.bLabel, int32(a.Len()))
+	if c.buf[0].BlockStart {
+		c.starts[first/64] |= 1 << (first % 64)
+	}
 
-	label := int32(a.Len())
 	// Gas check: sub [gas], cost; jb stub (with the count packed in, see
 	// countPacked).
 	if c.count == countPacked {
@@ -305,12 +310,6 @@ func (c *compiler) emitBlock() {
 		idx := uint32(len(c.pcs))
 		c.pcs = append(c.pcs, in.PC)
 		c.offs = append(c.offs, uint32(a.Len()))
-		c.block = append(c.block, bi)
-		if k == 0 && in.BlockStart {
-			c.labelOf = append(c.labelOf, label)
-		} else {
-			c.labelOf = append(c.labelOf, -1)
-		}
 		c.checkValid(in)
 		c.emit(in, idx, uint32(n-1-k))
 	}
@@ -358,25 +357,58 @@ func (c *compiler) jumpTo(cond amd64.Cond, always bool, target, idx uint32) {
 	c.branches = append(c.branches, branchFix{rel: int32(rel), target: target, idx: idx})
 }
 
-// index finds the instruction index of pc.
-func (c *compiler) index(pc uint32) (int, bool) {
-	i := sort.Search(len(c.pcs), func(i int) bool { return c.pcs[i] >= pc })
-	return i, i < len(c.pcs) && c.pcs[i] == pc
+// indexNear finds the instruction index of pc, searching outwards from
+// index i (branch targets are mostly near their branch).
+func (c *compiler) indexNear(pc uint32, i int) (int, bool) {
+	pcs := c.pcs
+	i = min(max(i, 0), len(pcs)-1)
+	lo, hi := i, i+1 // the answer is in [lo, hi]
+	if pcs[i] < pc {
+		step := 1
+		for hi < len(pcs) && pcs[hi] < pc {
+			lo = hi
+			hi += step
+			step *= 2
+		}
+		hi = min(hi, len(pcs))
+	} else {
+		step := 1
+		for lo > 0 && pcs[lo] > pc {
+			hi = lo
+			lo -= step
+			step *= 2
+		}
+		lo = max(lo, 0)
+	}
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if pcs[m] < pc {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(pcs) && pcs[lo] == pc
+}
+
+// blockOf is the gas block holding instruction i.
+func (c *compiler) blockOf(i int) int {
+	return sort.Search(len(c.bStart), func(b int) bool { return c.bStart[b] > uint32(i) }) - 1
 }
 
 // blockLabel returns the code offset of the gas check of the block at pc if
-// pc is a basic-block start (ϖ).
-func (c *compiler) blockLabel(pc uint32) (int32, bool) {
-	i, ok := c.index(pc)
-	if !ok || c.labelOf[i] < 0 {
+// pc is a basic-block start (ϖ); near is an index to start looking from.
+func (c *compiler) blockLabel(pc uint32, near int) (int32, bool) {
+	i, ok := c.indexNear(pc, near)
+	if !ok || c.starts[i/64]&(1<<(i%64)) == 0 {
 		return 0, false
 	}
-	return c.labelOf[i], true
+	return c.bLabel[c.blockOf(i)], true
 }
 
 func (c *compiler) resolveBranches() {
 	for _, b := range c.branches {
-		if off, ok := c.blockLabel(b.target); ok {
+		if off, ok := c.blockLabel(b.target, int(b.idx)); ok {
 			c.hot.PatchRel32(int(b.rel), int(off))
 			continue
 		}

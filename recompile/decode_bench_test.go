@@ -74,7 +74,7 @@ func TestCompileSpeed(t *testing.T) {
 	cb := loadDoom(t)
 	for _, p := range []vm.Profile{{Numbering: isa.Latest64, Gas: vm.GasBlockCost}, {Numbering: isa.Latest64, Gas: vm.GasBlockInstructions}} {
 		var size int
-		med, best, wall := measure(15, func() {
+		med, best, wall := measure(31, func() {
 			c, err := New().Compile(cb, p)
 			if err != nil {
 				t.Fatal(err)

@@ -489,30 +489,75 @@ func (c *compiler) memAddr(base int, off uint32, op isa.Op, idx, unspent uint32)
 	default:
 		a.Lea32(t0, amd64.M(reg(uint8(base)), int32(off)))
 	}
-	a.MovRR32(t1, t0)
-	a.ShiftRI32(amd64.SHR, t1, 12)
-	a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm))
-	var j1 int
+	// The fixed part, from templates: the permission check, the alignment
+	// check, and the memory base.
+	j1 := a.Len() + permCheckRel
 	if write {
-		a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 3)
-		j1 = a.JccRel(amd64.CondNE)
+		a.Bytes(permCheckWrite[:]...)
 	} else {
-		a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 0)
-		j1 = a.JccRel(amd64.CondE)
+		a.Bytes(permCheckRead[:]...)
 	}
 	j2 := -1
 	if size > 1 {
-		a.TestRI8(t0, uint8(size-1))
-		j2 = a.JccRel(amd64.CondNE)
+		j2 = a.Len() + alignCheckRel
+		t := alignCheck
+		t[1] = byte(size - 1)
+		a.Bytes(t[:]...)
 	}
 	back := a.Len()
-	a.ALURM(amd64.ADD, t0, amd64.M(rsp, fMem))
+	a.Bytes(addMemBase[:]...)
 	w := 0
 	if write {
 		w = 1
 	}
 	lg := [9]int{1: 0, 2: 1, 4: 2, 8: 3}[size]
 	c.stub2(j1, j2, back, c.checkOff[w][lg], site{idx: idx, arg: unspent, kind: siteMem})
+}
+
+// Templates for memAddr, built with the encoder (and so checked by its
+// tests) once.
+var (
+	// mov ecx, eax; shr ecx, 12; add rcx, [rsp+perm]; cmp byte [rcx], 0 or 3; je/jne rel32
+	permCheckRead, permCheckWrite [19]byte
+	// test al, size-1; jne rel32
+	alignCheck [8]byte
+	// add rax, [rsp+mem]
+	addMemBase [5]byte
+)
+
+// Offsets of the rel32 fields in the templates.
+const (
+	permCheckRel  = 15
+	alignCheckRel = 4
+)
+
+func init() {
+	for w, t := range []*[19]byte{&permCheckRead, &permCheckWrite} {
+		var a amd64.Asm
+		a.MovRR32(t1, t0)
+		a.ShiftRI32(amd64.SHR, t1, 12)
+		a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm))
+		if w == 1 {
+			a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 3)
+			a.JccRel(amd64.CondNE)
+		} else {
+			a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 0)
+			a.JccRel(amd64.CondE)
+		}
+		if copy(t[:], a.Code()) != len(t) || a.Len() != len(t) {
+			panic("recompile: permission check template size")
+		}
+	}
+	var a amd64.Asm
+	a.TestRI8(t0, 7)
+	if a.JccRel(amd64.CondNE) != alignCheckRel || copy(alignCheck[:], a.Code()) != len(alignCheck) || a.Len() != len(alignCheck) {
+		panic("recompile: alignment check template size")
+	}
+	a.Reset()
+	a.ALURM(amd64.ADD, t0, amd64.M(rsp, fMem))
+	if copy(addMemBase[:], a.Code()) != len(addMemBase) || a.Len() != len(addMemBase) {
+		panic("recompile: memory base template size")
+	}
 }
 
 // load moves the bytes at [rax] into dst as op says.

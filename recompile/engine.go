@@ -97,14 +97,14 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	}
 	out.code = c.img
 	out.base = c.img.Base()
-	out.offs, out.block = c.offs, c.block
+	out.offs = c.offs
 	out.bStart = append(c.bStart, uint32(len(c.pcs)))
 	out.bCost = c.bCost
 	out.hotSites, out.coldSites, out.coldOrg = c.hotSites, c.coldSites, uint32(c.coldOrg)
 	// The jump table: one entry per address 0..2|j| (see djump).
 	out.jump = make([]uintptr, 2*len(cb.JumpTable)+1)
 	for k, pc := range cb.JumpTable {
-		if off, ok := c.blockLabel(pc); ok {
+		if off, ok := c.blockLabel(pc, len(c.pcs)/2); ok {
 			out.jump[2*(k+1)] = out.base + uintptr(off)
 		}
 	}
@@ -143,9 +143,8 @@ type compiled struct {
 	base uintptr
 	pcs  []uint32 // pc of each instruction index
 	offs []uint32 // code offset of each instruction
-	// block is the gas block of each instruction; bStart[b] is the first
-	// index of block b (with a sentinel at the end), bCost[b] its cost.
-	block  []uint32
+	// bStart[b] is the first index of gas block b (with a sentinel at the
+	// end), bCost[b] its cost.
 	bStart []uint32
 	bCost  []uint32
 	// Exit sites in the hot code and in the cold code (from coldOrg on),
@@ -163,7 +162,7 @@ type compiled struct {
 func (c *compiled) Profile() vm.Profile { return c.profile }
 
 func (c *compiled) SizeBytes() int {
-	n := 256 + 4*(len(c.pcs)+len(c.offs)+len(c.block)+len(c.bStart)+len(c.bCost)) +
+	n := 256 + 4*(len(c.pcs)+len(c.offs)+len(c.bStart)+len(c.bCost)) +
 		int(unsafe.Sizeof(site{}))*(len(c.hotSites)+len(c.coldSites)) + 8*len(c.jump)
 	if c.code != nil {
 		n += c.code.Size()
@@ -200,8 +199,22 @@ func (c *compiled) index(pc uint32) (int, bool) {
 	return lo, lo < len(c.pcs) && c.pcs[lo] == pc
 }
 
+// blockOf is the gas block holding instruction i.
+func (c *compiled) blockOf(i int) int {
+	lo, hi := 0, len(c.bStart)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if c.bStart[m] <= uint32(i) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
+}
+
 // blockEnd is the last index of the gas block holding i.
-func (c *compiled) blockEnd(i int) int { return int(c.bStart[c.block[i]+1]) - 1 }
+func (c *compiled) blockEnd(i int) int { return int(c.bStart[c.blockOf(i)+1]) - 1 }
 
 // site returns the exit site whose return address is at code offset ret.
 func (c *compiled) site(ret uint32) *site {

@@ -134,7 +134,7 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		switch c.count {
 		case countPacked:
 			if s.kind == siteGas { // the failed check subtracted its word
-				b := c.block[s.idx]
+				b := c.blockOf(int(s.idx))
 				left += gasWord(s.arg, int(c.bStart[b+1]-c.bStart[b]))
 			}
 			x.st.Instructions += left & (1<<countShift - 1)
@@ -228,7 +228,7 @@ func (x *instance) entryCost(i, last int) int64 {
 	if x.perInstruction() {
 		return int64(last - i + 1)
 	}
-	return int64(x.c.bCost[x.c.block[i]])
+	return int64(x.c.bCost[x.c.blockOf(i)])
 }
 
 func (x *instance) stop(e vm.Exit, next resume) vm.Exit {

@@ -209,9 +209,10 @@ func (a *Asm) imm64(v uint64) {
 
 // Bytes appends raw bytes.
 func (a *Asm) Bytes(b ...byte) {
-	for _, x := range b {
-		a.byte1(x)
+	if a.n+len(b) > len(a.mem) {
+		a.grow(len(b))
 	}
+	a.n += copy(a.mem[a.n:], b)
 }
 
 // ---- prefixes and ModRM

@@ -15,6 +15,7 @@ func Reserve(size int) (*Code, error) { return nil, errNoExec }
 // NewCode fails: this platform has no executable memory support here.
 func NewCode(code []byte) (*Code, error) { return nil, errNoExec }
 
+func (c *Code) Prefault(start, end int)    {}
 func (c *Code) Writable() []byte           { return nil }
 func (c *Code) Seal(parts ...[2]int) error { return errNoExec }
 func (c *Code) Base() uintptr              { return 0 }
