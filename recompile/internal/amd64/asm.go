@@ -497,10 +497,10 @@ func (a *Asm) aluRI(w bool, op ALU, dst Reg, imm int32) {
 }
 
 // ALURM is dst = dst op [m] (64-bit).
-func (a *Asm) ALURM(op ALU, dst Reg, m Mem) { a.opRM(true, uint16(op)<<3 | 3, dst, m) }
+func (a *Asm) ALURM(op ALU, dst Reg, m Mem) { a.opRM(true, uint16(op)<<3|3, dst, m) }
 
 // ALUMR is [m] = [m] op src (64-bit).
-func (a *Asm) ALUMR(op ALU, m Mem, src Reg) { a.opRM(true, uint16(op)<<3 | 1, src, m) }
+func (a *Asm) ALUMR(op ALU, m Mem, src Reg) { a.opRM(true, uint16(op)<<3|1, src, m) }
 
 // ALUMI is [m] = [m] op sign-extended imm (size 8 or 1; 1 only for CMP/TEST-like use).
 func (a *Asm) ALUMI(size int, op ALU, m Mem, imm int32) {
@@ -706,13 +706,13 @@ const (
 // BitCountRR is dst = op(src), 64-bit.
 func (a *Asm) BitCountRR(op BitCount, dst, src Reg) {
 	a.byte1(0xf3)
-	a.opRR(true, 0x0f00 | uint16(op), dst, src)
+	a.opRR(true, 0x0f00|uint16(op), dst, src)
 }
 
 // BitCountRR32 is the 32-bit BitCountRR.
 func (a *Asm) BitCountRR32(op BitCount, dst, src Reg) {
 	a.byte1(0xf3)
-	a.opRR(false, 0x0f00 | uint16(op), dst, src)
+	a.opRR(false, 0x0f00|uint16(op), dst, src)
 }
 
 // Bsr is dst = index of the highest set bit of src (ZF set and dst
@@ -738,10 +738,10 @@ func (a *Asm) Setcc(c Cond, r Reg) {
 }
 
 // Cmov is dst = src if c holds (64-bit).
-func (a *Asm) Cmov(c Cond, dst, src Reg) { a.opRR(true, 0x0f40 | uint16(c), dst, src) }
+func (a *Asm) Cmov(c Cond, dst, src Reg) { a.opRR(true, 0x0f40|uint16(c), dst, src) }
 
 // Cmov32 is the 32-bit Cmov (it zeroes dst's upper half even when c fails).
-func (a *Asm) Cmov32(c Cond, dst, src Reg) { a.opRR(false, 0x0f40 | uint16(c), dst, src) }
+func (a *Asm) Cmov32(c Cond, dst, src Reg) { a.opRR(false, 0x0f40|uint16(c), dst, src) }
 
 // ---- control flow
 
