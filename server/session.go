@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,7 @@ type session struct {
 	// waiting for a request (Unix nanoseconds).
 	state      atomic.Int32
 	lastActive atomic.Int64
+	log        *slog.Logger
 }
 
 // Session states, for the idle timeout.
@@ -78,6 +80,7 @@ func (ss *session) serve(stream pb.PvmdService_SessionServer) (err error) {
 	defer ss.s.sessions.Add(-1)
 	setPanicOnFault()
 	log := ss.s.log.With("session", ss.id)
+	ss.log = log
 	log.Debug("session started")
 	start := time.Now()
 	defer func() {
@@ -172,6 +175,9 @@ func (ss *session) handle(req *pb.SessionRequest, resp *pb.SessionResponse) erro
 		}
 		return nil
 	case errors.As(err, &re):
+		if ss.log.Enabled(ss.ctx, slog.LevelDebug) {
+			ss.log.Debug("request failed", "request_id", req.GetRequestId(), "code", re.code, "error", re.Error())
+		}
 		resp.Response = &pb.SessionResponse_Error{Error: errorResponse(err)}
 		return nil
 	}
