@@ -240,13 +240,13 @@ func (c *compiler) compile() error {
 		if len(c.buf) == 0 {
 			break
 		}
-		c.emitBlock()
-		if c.hot.Room() < maxHot*len(c.buf)+4096 || c.cold.Room() < maxCold*len(c.buf)+1024 {
-			// Cannot happen with the bounds above; fail rather than let
-			// append move the code out of the image.
+		if c.hot.Room() < maxHot*len(c.buf) || c.cold.Room() < maxCold*len(c.buf) {
+			// Cannot happen with the bounds above; fail rather than let the
+			// code grow out of the image.
 			img.Release()
 			return fmt.Errorf("recompile: internal error: code size bound exceeded")
 		}
+		c.emitBlock()
 	}
 	c.resolveBranches()
 	if !c.hot.Finish() || !c.cold.Finish() {
