@@ -3,7 +3,6 @@ package recompile
 import (
 	"fmt"
 	"math/bits"
-	"sort"
 
 	"github.com/pvmd/pvmd/recompile/internal/amd64"
 	"github.com/pvmd/pvmd/recompile/internal/native"
@@ -85,7 +84,8 @@ const (
 type branchFix struct {
 	rel    int32 // offset of the rel32 field
 	target uint32
-	idx    uint32
+	idx    uint32 // the branch
+	block  uint32 // the branch's gas block
 }
 
 // compiler holds the state of one compilation.
@@ -354,61 +354,54 @@ func (c *compiler) jumpTo(cond amd64.Cond, always bool, target, idx uint32) {
 	} else {
 		rel = c.hot.JccRel(cond)
 	}
-	c.branches = append(c.branches, branchFix{rel: int32(rel), target: target, idx: idx})
+	c.branches = append(c.branches, branchFix{rel: int32(rel), target: target, idx: idx, block: uint32(len(c.bStart) - 1)})
 }
 
-// indexNear finds the instruction index of pc, searching outwards from
-// index i (branch targets are mostly near their branch).
-func (c *compiler) indexNear(pc uint32, i int) (int, bool) {
-	pcs := c.pcs
-	i = min(max(i, 0), len(pcs)-1)
+// blockLabel returns the code offset of the gas check of the block at pc if
+// pc is a basic-block start (ϖ). Every ϖ start begins a gas block, so it
+// searches the blocks by their first pc, outwards from block near (branch
+// targets are mostly near their branch).
+func (c *compiler) blockLabel(pc uint32, near int) (int32, bool) {
+	first := func(b int) uint32 { return c.pcs[c.bStart[b]] }
+	nb := len(c.bStart)
+	if nb == 0 {
+		return 0, false
+	}
+	i := min(max(near, 0), nb-1)
 	lo, hi := i, i+1 // the answer is in [lo, hi]
-	if pcs[i] < pc {
-		step := 1
-		for hi < len(pcs) && pcs[hi] < pc {
+	if first(i) < pc {
+		for step := 1; hi < nb && first(hi) < pc; step *= 2 {
 			lo = hi
 			hi += step
-			step *= 2
 		}
-		hi = min(hi, len(pcs))
+		hi = min(hi, nb)
 	} else {
-		step := 1
-		for lo > 0 && pcs[lo] > pc {
+		for step := 1; lo > 0 && first(lo) > pc; step *= 2 {
 			hi = lo
 			lo -= step
-			step *= 2
 		}
 		lo = max(lo, 0)
 	}
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if pcs[m] < pc {
+		if first(m) < pc {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo, lo < len(pcs) && pcs[lo] == pc
-}
-
-// blockOf is the gas block holding instruction i.
-func (c *compiler) blockOf(i int) int {
-	return sort.Search(len(c.bStart), func(b int) bool { return c.bStart[b] > uint32(i) }) - 1
-}
-
-// blockLabel returns the code offset of the gas check of the block at pc if
-// pc is a basic-block start (ϖ); near is an index to start looking from.
-func (c *compiler) blockLabel(pc uint32, near int) (int32, bool) {
-	i, ok := c.indexNear(pc, near)
-	if !ok || c.starts[i/64]&(1<<(i%64)) == 0 {
+	if lo == nb || first(lo) != pc {
 		return 0, false
 	}
-	return c.bLabel[c.blockOf(i)], true
+	if k := c.bStart[lo]; c.starts[k/64]&(1<<(k%64)) == 0 {
+		return 0, false
+	}
+	return c.bLabel[lo], true
 }
 
 func (c *compiler) resolveBranches() {
 	for _, b := range c.branches {
-		if off, ok := c.blockLabel(b.target, int(b.idx)); ok {
+		if off, ok := c.blockLabel(b.target, int(b.block)); ok {
 			c.hot.PatchRel32(int(b.rel), int(off))
 			continue
 		}

@@ -143,6 +143,37 @@ func clampReg(x byte) uint8 { return min(x, 12) }
 
 func clampLen(n int) int { return max(0, min(n, 4)) }
 
+// opInfo is what the decoder needs to know about an opcode byte.
+type opInfo struct {
+	op     isa.Op
+	format isa.Format
+	valid  bool
+}
+
+// opTables holds, per numbering, the decoding of every opcode byte.
+var opTables = func() (t [3][256]opInfo) {
+	for n := range t {
+		for b := range t[n] {
+			if op, ok := isa.Numbering(n).Lookup(byte(b)); ok {
+				t[n][b] = opInfo{op, op.Format(), true}
+			}
+		}
+	}
+	return
+}()
+
+func lookup(num isa.Numbering, b byte) (isa.Op, isa.Format, bool) {
+	if int(num) < len(opTables) {
+		e := &opTables[num][b]
+		return e.op, e.format, e.valid
+	}
+	op, ok := num.Lookup(b)
+	if !ok {
+		return isa.Trap, 0, false
+	}
+	return op, op.Format(), true
+}
+
 // decodeAt is isa.DecodeAt writing into in.
 func decodeAt(code, bitmask []byte, num isa.Numbering, pc uint32, in *isa.Instruction) {
 	i := int(pc)
@@ -156,7 +187,7 @@ func decodeAt(code, bitmask []byte, num isa.Numbering, pc uint32, in *isa.Instru
 	if bitmask[i>>3]&(1<<(i&7)) == 0 {
 		return
 	}
-	op, ok := num.Lookup(code[i])
+	op, format, ok := lookup(num, code[i])
 	if !ok {
 		return
 	}
@@ -166,7 +197,7 @@ func decodeAt(code, bitmask []byte, num isa.Numbering, pc uint32, in *isa.Instru
 		b1 = code[i+1]
 	}
 	lo, hi := clampReg(b1&15), clampReg(b1>>4)
-	switch op.Format() {
+	switch format {
 	case isa.FmtNone:
 	case isa.FmtImm:
 		in.Imm = sx(code, i+1, clampLen(sk))

@@ -104,7 +104,7 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	// The jump table: one entry per address 0..2|j| (see djump).
 	out.jump = make([]uintptr, 2*len(cb.JumpTable)+1)
 	for k, pc := range cb.JumpTable {
-		if off, ok := c.blockLabel(pc, len(c.pcs)/2); ok {
+		if off, ok := c.blockLabel(pc, len(c.bStart)/2); ok {
 			out.jump[2*(k+1)] = out.base + uintptr(off)
 		}
 	}
