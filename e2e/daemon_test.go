@@ -40,7 +40,11 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		goTool = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
 	}
-	build := exec.Command(goTool, "build", "-o", pvmdBin, "github.com/pvmd/pvmd/cmd/pvmd")
+	args := []string{"build", "-o", pvmdBin}
+	if os.Getenv("PVMD_E2E_RACE") != "" { // run the daemon under the race detector
+		args = append(args, "-race")
+	}
+	build := exec.Command(goTool, append(args, "github.com/pvmd/pvmd/cmd/pvmd")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building pvmd: %v\n%s", err, out)
 		os.RemoveAll(dir)
