@@ -223,7 +223,11 @@ func (c *compiler) compile() error {
 	c.offs = make([]uint32, 0, n)
 	c.starts = make([]uint64, (n+63)/64)
 	c.hotSites = make([]site, 0, n/8)
-	c.coldSites = make([]site, 0, n/2)
+	c.coldSites = make([]site, 0, n*3/4)
+	c.bStart = make([]uint32, 0, n/3)
+	c.bCost = make([]uint32, 0, n/3)
+	c.bLabel = make([]int32, 0, n/3)
+	c.branches = make([]branchFix, 0, n/4)
 	c.prelude()
 
 	w := newWalker(c.code, c.mask, c.num)
