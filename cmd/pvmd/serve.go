@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -94,6 +95,7 @@ func formatBytes(n uint64) string {
 type serveConfig struct {
 	listen          listFlag
 	tlsCert, tlsKey string
+	unixMode        string
 	metricsAddr     string
 	pprof           bool
 	logLevel        string
@@ -109,6 +111,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	c.cfg = d
 	c.listen.values = []string{"tcp://127.0.0.1:50051"}
 	fs.Var(&c.listen, "listen", "address to serve gRPC on: tcp://HOST:PORT or unix:///PATH (repeatable, or comma-separated)")
+	fs.StringVar(&c.unixMode, "unix-mode", "0660", "permissions of unix sockets (octal): who may connect")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve TLS")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "127.0.0.1:9464", "HTTP address for /metrics (empty: no metrics endpoint)")
@@ -228,7 +231,7 @@ func parseAddr(s string) (network, addr string, err error) {
 	return "tcp", s, nil
 }
 
-func listen(spec string) (net.Listener, string, error) {
+func listen(spec string, unixMode os.FileMode) (net.Listener, string, error) {
 	network, addr, err := parseAddr(spec)
 	if err != nil {
 		return nil, "", err
@@ -251,6 +254,12 @@ func listen(spec string) (net.Listener, string, error) {
 		return nil, "", err
 	}
 	if network == "unix" {
+		if !strings.HasPrefix(addr, "@") {
+			if err := os.Chmod(addr, unixMode); err != nil {
+				lis.Close()
+				return nil, "", err
+			}
+		}
 		return lis, "unix://" + addr, nil
 	}
 	return lis, "tcp://" + lis.Addr().String(), nil
@@ -295,9 +304,13 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger) error {
 			l.Close()
 		}
 	}()
+	mode, err := strconv.ParseUint(c.unixMode, 8, 32)
+	if err != nil || mode > 0o777 {
+		return fmt.Errorf("--unix-mode: %q is not an octal permission like 0660", c.unixMode)
+	}
 	var names []string
 	for _, spec := range c.listen.values {
-		lis, name, err := listen(spec)
+		lis, name, err := listen(spec, os.FileMode(mode))
 		if err != nil {
 			return fmt.Errorf("--listen %s: %w", spec, err)
 		}
