@@ -107,6 +107,8 @@ type compiler struct {
 	// ratio is the largest number of instructions per unit of gas of any
 	// block (rounded up): it bounds the count a slice of gas can pay for.
 	ratio uint64
+	// maxLen is the length of the longest block.
+	maxLen uint64
 
 	pcs    []uint32 // pc of each instruction index
 	offs   []uint32 // code offset where each instruction starts (after its block's gas check)
@@ -158,11 +160,15 @@ const countShift = 24
 func gasWord(cost uint32, n int) uint64 { return uint64(cost)<<countShift - uint64(n) }
 
 // packedSlice is the largest gas slot for which a packed count cannot
-// overflow: a run of a slot's worth of gas executes at most ratio
-// instructions per unit of gas, plus one block it cannot pay for (whose
-// cost may be up to 2^31).
-func packedSlice(ratio uint64) int64 {
-	return int64(1<<countShift)/int64(ratio) - 1<<8
+// overflow: a run on a slot's worth of gas executes at most ratio
+// instructions per unit of gas it pays for, plus the instructions of one
+// block it cannot pay for (at most maxLen, whatever its cost). It is zero
+// or negative when no useful slot is safe.
+func packedSlice(ratio, maxLen uint64) int64 {
+	if maxLen >= 1<<(countShift-1) {
+		return 0
+	}
+	return int64((1<<countShift-maxLen)/max(ratio, 1)) - 1<<8
 }
 
 // cost is the gas of the block in c.buf under the model.
@@ -309,6 +315,7 @@ func (c *compiler) emitBlock() {
 		a.ALUMI(8, amd64.ADD, amd64.M(rsp, fCount), int32(n))
 	}
 	c.ratio = max(c.ratio, (uint64(n)+uint64(cost)-1)/max(uint64(cost), 1))
+	c.maxLen = max(c.maxLen, uint64(n))
 	for k := range c.buf {
 		in := &c.buf[k]
 		idx := uint32(len(c.pcs))

@@ -384,11 +384,11 @@ func TestDifferential(t *testing.T) {
 	if s := os.Getenv("RECOMPILE_DIFF_SEED"); s != "" {
 		seed, _ = strconv.ParseInt(s, 10, 64)
 	}
-	engines := []vm.Engine{New(), Engine{}}
+	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), countSlot: true}}
 	for i := 0; i < n; i++ {
 		rng := rand.New(rand.NewSource(seed + int64(i)))
 		sc := genScenario(rng)
-		eng := engines[i%2]
+		eng := engines[i%len(engines)]
 		ok := t.Run(fmt.Sprintf("seed%d", seed+int64(i)), func(t *testing.T) {
 			runScenario(t, eng, &sc, rng)
 		})

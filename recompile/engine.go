@@ -40,6 +40,8 @@ func Supported() bool { return native.Supported }
 // Engine is the recompiler.
 type Engine struct {
 	feat features
+	// countSlot forces the separate instruction-count slot (tests).
+	countSlot bool
 }
 
 // New returns the recompiler engine, using the optional instructions
@@ -69,6 +71,9 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	count := countNone
 	if p.Gas == vm.GasBlockCost {
 		count = countPacked
+		if e.countSlot {
+			count = countSlot
+		}
 	}
 	slice := sliceFor(p.Gas)
 	c, err := e.compile(cb, p, count)
@@ -76,7 +81,7 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 		return nil, err
 	}
 	if count == countPacked {
-		if ps := packedSlice(c.ratio); ps < slice {
+		if ps := packedSlice(c.ratio, c.maxLen); ps < slice {
 			slice = ps
 		}
 		if slice < 1<<12 {
