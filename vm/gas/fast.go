@@ -1,0 +1,361 @@
+package gas
+
+import (
+	"math/bits"
+
+	"github.com/pvmd/pvmd/vm/isa"
+)
+
+// maxSmallEntries bounds the blocks smallCost handles: with fewer than
+// robSize buffer entries the reorder buffer can never fill, and the packed
+// unit totals cannot overflow a field (each entry needs at most 2 of a unit;
+// 31*2 < 64).
+const maxSmallEntries = robSize - 1
+
+// smallEntry is an instruction of a block smallCost handles: a reorder-buffer
+// entry, numbered in program order. The first pass fills in the dataflow
+// schedule; eventSchedule fills in the rest.
+type smallEntry struct {
+	start   uint32 // in the dataflow schedule
+	finish  uint32 // in the dataflow schedule
+	units   uint32
+	decode  uint32 // the cycle it is decoded in
+	latency uint32
+	deps    uint32 // the entries producing its sources
+}
+
+// smallCost computes the cost of the block that starts at instrs[0] and
+// ends at the first instruction that ends a block, if it needs at most
+// maxSmallEntries buffer entries, without ticking the clock cycle by cycle.
+// It returns the cost and the block's length, or false if the block is too
+// big or never ends; the caller then simulates it in full.
+//
+// With the buffer never full, the front end never waits for the back end,
+// so the cycle each instruction is decoded in follows from decode slots
+// alone, and retirement has no effect on the cost: the clock stops two
+// cycles after the last finish (the last finisher completes in the tick at
+// its finish cycle, and everything retires in the next tick).
+//
+// First try the dataflow schedule: if no limit of the machine binds (no more
+// than startWidth instructions want to start in the same cycle and the units
+// never run out), every instruction starts at the first cycle where it has
+// been decoded and its producers have finished:
+//
+//	start = max(decode cycle + 1, finish of each source's producer)
+//	finish = start + latency
+//
+// (The simulated clock ticks every cycle while decoding and, when draining,
+// stops at every finish, so those cycles are always ticks. A producer that
+// finished before the consumer was decoded gives a start no later than
+// decode+1, so whether it still counted as in flight does not matter.) If a
+// limit binds, schedule the entries event by event instead (eventSchedule).
+func (s *pipeline) smallCost(instrs []isa.Instruction) (cost uint32, length int, ok bool) {
+	var ready [noReg + 1]uint32 // when each register's newest value is available
+	decode, left := uint32(0), uint32(decodeWidth)
+	last, total := uint32(0), uint32(0)
+	n := 0
+	for i := range instrs {
+		in := &instrs[i]
+		op := in.Op
+		if !in.Valid {
+			op = isa.Trap
+		}
+		c := &costTable[op]
+		dst, src1, src2, cmp := operands(in, c)
+		slots := uint32(c.slots)
+		if c.slotRule != slotsFixed && dst != src1 && dst != cmp {
+			slots++
+		}
+		if left < slots {
+			decode++
+			left = decodeWidth
+		}
+		left -= slots
+		latency := uint32(c.latency)
+		switch c.kind {
+		case kindMove:
+			ready[dst] = ready[src1]
+			continue
+		case kindBranch:
+			latency = s.branchLatency(in)
+			length = i + 1
+		case kindDrain:
+			length = i + 1
+		}
+		if n == maxSmallEntries {
+			return 0, i, false
+		}
+		start := max(decode+1, ready[src1], ready[src2])
+		finish := start + latency
+		e := &s.small[n]
+		e.start, e.finish, e.units = start, finish, c.units
+		ready[dst] = finish
+		last = max(last, finish)
+		total += c.units
+		n++
+		if length != 0 {
+			if (n > startWidth || !unitsFit(unitsFree, total)) && !s.limitsHold(n, last, total) {
+				last = s.eventSchedule(instrs[:length], n)
+			}
+			if last+2 <= costSlack+1 {
+				return 1, length, true
+			}
+			return last + 2 - costSlack, length, true
+		}
+	}
+	// The block never ends: the simulator adds the trap.
+	return 0, len(instrs), false
+}
+
+// eventSchedule simulates the block's n entries, whose dataflow schedule
+// smallCost found to break a limit, and returns the last finish. It is the
+// clock of sim.go reduced to what matters when the buffer cannot fill:
+// entries are numbered in program order (the buffer never wraps), an entry
+// decoded in cycle d waits from cycle d+1, retirement is left out, and ticks
+// where nothing can start are skipped.
+//
+// The clock ticks every cycle up to the last decode cycle D. Such a tick can
+// start something only if an entry arrives, a producer or unit is released,
+// or a ready entry lost the start-width race in the previous tick. From D+1
+// on the machine is draining: after a tick where something finished comes
+// the next cycle, otherwise the clock skips to the next finish.
+func (s *pipeline) eventSchedule(block []isa.Instruction, n int) uint32 {
+	ents := s.small[:n]
+	s.prepareEvents(block, ents)
+	lastDecode := ents[n-1].decode
+	s.wheel.clear()
+	free := uint32(unitsFree)
+	var waiting, blocked, finished uint32
+	last := uint32(0)
+	next := 0 // the next entry to arrive
+	for t := uint32(1); ; {
+		done, units := s.wheel.take(t)
+		if done != 0 {
+			finished |= done
+			free += units
+			for x := blocked; x != 0; x &= x - 1 {
+				e := bits.TrailingZeros32(x)
+				if ents[e].deps&^finished == 0 {
+					blocked &^= 1 << e
+				}
+			}
+		}
+		for next < n && ents[next].decode < t {
+			waiting |= 1 << next
+			if ents[next].deps&^finished != 0 {
+				blocked |= 1 << next
+			}
+			next++
+		}
+
+		started, crowded := 0, false
+		for r := waiting &^ blocked; r != 0; r &= r - 1 {
+			if started == startWidth {
+				crowded = true
+				break
+			}
+			e := bits.TrailingZeros32(r)
+			if u := ents[e].units; unitsFit(free, u) {
+				free -= u
+				waiting &^= 1 << e
+				f := t + ents[e].latency
+				s.wheel.add(f, uint32(e), u)
+				last = max(last, f)
+				started++
+			}
+		}
+		if next == n && waiting == 0 {
+			break
+		}
+
+		fin, ok := s.wheel.next(t)
+		switch {
+		case t <= lastDecode:
+			if crowded {
+				t++
+				break
+			}
+			// next < n here: the last entry arrives at lastDecode+1.
+			t = ents[next].decode + 1
+			if ok && fin < t {
+				t = fin
+			}
+		case done != 0 || !ok:
+			t++
+		default:
+			t = fin
+		}
+	}
+	s.wheel.clear()
+	return last
+}
+
+// prepareEvents fills in the decode cycle, latency and producers of the
+// block's entries, repeating smallCost's first pass.
+func (s *pipeline) prepareEvents(block []isa.Instruction, ents []smallEntry) {
+	var producer [noReg + 1]uint32 // the entry producing each register, as a one-bit set
+	decode, left := uint32(0), uint32(decodeWidth)
+	n := 0
+	for i := range block {
+		in := &block[i]
+		op := in.Op
+		if !in.Valid {
+			op = isa.Trap
+		}
+		c := &costTable[op]
+		dst, src1, src2, cmp := operands(in, c)
+		slots := uint32(c.slots)
+		if c.slotRule != slotsFixed && dst != src1 && dst != cmp {
+			slots++
+		}
+		if left < slots {
+			decode++
+			left = decodeWidth
+		}
+		left -= slots
+		if c.kind == kindMove {
+			producer[dst] = producer[src1]
+			continue
+		}
+		e := &ents[n]
+		e.decode = decode
+		e.latency = e.finish - e.start
+		e.deps = producer[src1] | producer[src2]
+		producer[dst] = 1 << n
+		n++
+	}
+}
+
+// limitsHold checks the dataflow schedule of the first n entries, whose
+// finishes are at most last and whose units add up to total: at no cycle do
+// more than startWidth entries start, and the units held by the entries
+// executing at any cycle (started, not finished) fit in the machine. Usage
+// only grows when an entry starts, so checking every cycle is the same as
+// checking the cycles where entries start. Only the limits the block's total
+// demand exceeds can bind. (LOAD and STORE users also hold an ALU, so they
+// can never run out first.)
+func (s *pipeline) limitsHold(n int, last, total uint32) bool {
+	ents := s.small[:n]
+	var check uint32
+	if n > startWidth {
+		if last < uint32(len(s.startCount)) {
+			if !s.startsSpread(ents) {
+				return false
+			}
+		} else {
+			check |= checkStarts
+		}
+	}
+	if total>>aluShift&fieldMask > 4 {
+		check |= checkALU
+	}
+	if total>>mulShift&fieldMask > 1 {
+		check |= checkMul
+	}
+	if total>>divShift&fieldMask > 1 {
+		check |= checkDiv
+	}
+	if check == 0 {
+		return true
+	}
+	for base := uint32(0); base <= last; base += 64 {
+		if !limitsHoldIn(ents, base, check) {
+			return false
+		}
+	}
+	return true
+}
+
+// startsSpread reports whether at most startWidth entries start in any
+// cycle; the starts must be below len(s.startCount).
+func (s *pipeline) startsSpread(ents []smallEntry) bool {
+	ok := true
+	for i := range ents {
+		c := &s.startCount[uint8(ents[i].start)]
+		*c++
+		if *c > startWidth {
+			ok = false
+		}
+	}
+	for i := range ents {
+		s.startCount[uint8(ents[i].start)] = 0
+	}
+	return ok
+}
+
+const (
+	checkStarts = 1 << iota
+	checkALU
+	checkMul
+	checkDiv
+)
+
+// limitsHoldIn is limitsHold for the cycles base..base+63. It counts per
+// cycle with bit-sliced counters: bit t of plane k is bit k of the count at
+// cycle base+t, and ov is set where a count passed 7.
+func limitsHoldIn(ents []smallEntry, base, check uint32) bool {
+	var st0, st1, st2, stOv, alu0, alu1, alu2, aluOv, mul, div uint64
+	for i := range ents {
+		e := &ents[i]
+		if check&checkStarts != 0 && e.start-base < 64 {
+			x := uint64(1) << (e.start - base)
+			c := st0 & x
+			st0 ^= x
+			x, c = c, st1&c
+			st1 ^= x
+			x, c = c, st2&c
+			st2 ^= x
+			stOv |= c
+		}
+		u := e.units
+		if u == 0 || e.finish <= base || e.start >= base+64 {
+			continue
+		}
+		busy := cyclesBelow(e.finish-base) &^ cyclesBelow(e.start-min(base, e.start))
+		if check&checkALU != 0 {
+			x := busy
+			if u&(2<<aluShift) != 0 {
+				// Two ALUs: count twice.
+				c := alu0 & x
+				alu0 ^= x
+				x, c = c, alu1&c
+				alu1 ^= x
+				x, c = c, alu2&c
+				alu2 ^= x
+				aluOv |= c
+				x = busy
+			}
+			if u&(3<<aluShift) != 0 {
+				c := alu0 & x
+				alu0 ^= x
+				x, c = c, alu1&c
+				alu1 ^= x
+				x, c = c, alu2&c
+				alu2 ^= x
+				aluOv |= c
+			}
+		}
+		if check&checkMul != 0 && u&(1<<mulShift) != 0 {
+			if mul&busy != 0 {
+				return false
+			}
+			mul |= busy
+		}
+		if check&checkDiv != 0 && u&(1<<divShift) != 0 {
+			if div&busy != 0 {
+				return false
+			}
+			div |= busy
+		}
+	}
+	// More than 4 ALUs: 101, 110, 111 or overflow. More than 5 starts: 110,
+	// 111 or overflow.
+	tooBusy := aluOv | alu2&(alu1|alu0)
+	tooMany := stOv | st2&st1
+	return tooBusy|tooMany == 0
+}
+
+// cyclesBelow is the set of the first x cycles of a 64-cycle window.
+func cyclesBelow(x uint32) uint64 {
+	return uint64(1)<<min(x, 64) - 1
+}
