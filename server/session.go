@@ -24,18 +24,19 @@ type session struct {
 	ctx       context.Context
 	instances map[uint64]*instance
 	nextID    uint64
-	// For the idle timeout: the state, and when the worker last started
-	// waiting for a request (Unix nanoseconds).
-	state      atomic.Int32
+	// For the idle timeout: the state (a kind in the low 2 bits, a count of
+	// waits above them, so that a stale view never matches), and when the
+	// worker last started waiting for a request (Unix nanoseconds).
+	state      atomic.Uint64
 	lastActive atomic.Int64
 	log        *slog.Logger
 }
 
-// Session states, for the idle timeout.
+// Session state kinds, for the idle timeout.
 const (
-	stateBusy     int32 = iota // handling a request (or running the guest)
-	stateWaiting               // waiting for the next request
-	stateTimedOut              // idle too long: the stream has been ended
+	stateBusy     uint64 = iota // handling a request (or running the guest)
+	stateWaiting                // waiting for the next request
+	stateTimedOut               // idle too long: the stream has been ended
 )
 
 // Session serves one Session stream. Requests are handled one at a time, in
@@ -62,8 +63,13 @@ func (s *Server) Session(stream pb.PvmdService_SessionServer) error {
 		case err := <-done:
 			return err
 		case <-timer.C:
+			st := ss.state.Load()
+			if st&3 != stateWaiting {
+				timer.Reset(timeout)
+				continue
+			}
 			idle := time.Duration(time.Now().UnixNano() - ss.lastActive.Load())
-			if ss.state.Load() == stateWaiting && idle >= timeout && ss.state.CompareAndSwap(stateWaiting, stateTimedOut) {
+			if idle >= timeout && ss.state.CompareAndSwap(st, stateTimedOut) {
 				// The worker is blocked in Recv and will never Send again;
 				// returning ends the stream, and it cleans up.
 				return status.Errorf(codes.DeadlineExceeded, "session idle for %s (--idle-timeout)", timeout)
@@ -95,11 +101,12 @@ func (ss *session) serve(stream pb.PvmdService_SessionServer) (err error) {
 		}
 	}()
 	resp := new(pb.SessionResponse)
-	for {
+	for waits := uint64(1); ; waits++ {
 		ss.lastActive.Store(time.Now().UnixNano())
-		ss.state.Store(stateWaiting)
+		waiting := waits<<2 | stateWaiting
+		ss.state.Store(waiting)
 		req, err := stream.Recv()
-		if !ss.state.CompareAndSwap(stateWaiting, stateBusy) {
+		if !ss.state.CompareAndSwap(waiting, stateBusy) {
 			return status.Error(codes.DeadlineExceeded, "session idle for too long")
 		}
 		if err == io.EOF {
