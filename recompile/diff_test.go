@@ -142,13 +142,26 @@ func genScenario(rng *rand.Rand) scenario {
 	a := isa.NewAsm(num)
 	nBlocks := 1 + rng.Intn(12)
 	label := func(k int) string { return "L" + strconv.Itoa(k) }
+	// Targets are block starts, or sometimes a label inside a block (M),
+	// which jumps to must panic on.
+	target := func() string {
+		if rng.Intn(8) == 0 {
+			return "M" + strconv.Itoa(rng.Intn(nBlocks))
+		}
+		return label(rng.Intn(nBlocks))
+	}
 	for k := 0; k < 1+rng.Intn(4); k++ {
-		a.JumpTableEntry(label(rng.Intn(nBlocks)))
+		a.JumpTableEntry(target())
 	}
 	reg := func() uint8 { return uint8(rng.Intn(13)) }
 	for b := 0; b < nBlocks; b++ {
 		a.Label(label(b))
+		mid := false
 		for k := rng.Intn(10); k > 0; k-- {
+			if !mid && rng.Intn(3) == 0 {
+				a.Label("M" + strconv.Itoa(b))
+				mid = true
+			}
 			op := nonTerminators[rng.Intn(len(nonTerminators))]
 			if rng.Intn(25) == 0 {
 				op = isa.Ecalli
@@ -168,11 +181,14 @@ func genScenario(rng *rand.Rand) scenario {
 			}
 			a.I(in)
 		}
+		if !mid {
+			a.Label("M" + strconv.Itoa(b))
+		}
 		op := terminators[rng.Intn(len(terminators))]
 		if op == isa.Trap && rng.Intn(3) != 0 {
 			op = isa.Fallthrough
 		}
-		in := isa.Ins{Op: op, A: reg(), B: reg(), Imm: randImm(rng, sc.pages), Label: label(rng.Intn(nBlocks))}
+		in := isa.Ins{Op: op, A: reg(), B: reg(), Imm: randImm(rng, sc.pages), Label: target()}
 		switch op {
 		case isa.JumpInd, isa.LoadImmJumpInd:
 			// a valid table address most of the time, sometimes the halt address
