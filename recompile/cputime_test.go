@@ -5,19 +5,7 @@ import (
 	"sort"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
-
-// threadTime is the CPU time the calling thread has used: immune to the
-// time other processes take the CPU away (the build machine is shared).
-func threadTime() time.Duration {
-	var ru unix.Rusage
-	if err := unix.Getrusage(unix.RUSAGE_THREAD, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // measure runs f n times on a locked thread and returns the median and the
 // minimum thread CPU time and the median wall time.

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"os"
 	"testing"
 	"unsafe"
 
@@ -114,7 +115,7 @@ func TestSealParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Release()
-	if c.Size() != 2*pageSize {
+	if c.Size() != 2*os.Getpagesize() {
 		t.Errorf("size %d after seal", c.Size())
 	}
 	var ctx Context

@@ -1,0 +1,10 @@
+//go:build !linux
+
+package recompile
+
+import "time"
+
+var start = time.Now()
+
+// threadTime is wall time where thread CPU time is not available.
+func threadTime() time.Duration { return time.Since(start) }
