@@ -663,3 +663,7 @@ var _ = [1]struct{}{}[unsafe.Sizeof(C.struct_pvm_vm{}.regs)-vm.NumRegs*8]
 
 // internalCode is PVM_ERR_INTERNAL as a memory function's result.
 var internalCode = memCode(fail(errInternal, ""))
+
+// lastError is the calling thread's last error (for tests; lock the
+// goroutine to its thread around the failing call and this one).
+func lastError() string { return C.GoString(C.pvm_last_error()) }

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestCABI builds libpvm.so into a temporary directory and runs the C test
+// (test/test.c, compiled with gcc against pvm.h) and the Python ctypes test
+// (test/test_pvmh.py) against it.
+func TestCABI(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "libpvm.so")
+	build := exec.Command(goTool, "build", "-buildmode=c-shared", "-o", lib, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build -buildmode=c-shared: %v\n%s", err, out)
+	}
+
+	t.Run("C", func(t *testing.T) {
+		gcc, err := exec.LookPath("gcc")
+		if err != nil {
+			t.Skip("gcc not found: skipping the C test of pvm.h")
+		}
+		bin := filepath.Join(dir, "test_c")
+		cc := exec.Command(gcc, "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Werror", "-O1",
+			"-I.", "-Itest", "-o", bin, filepath.Join("test", "test.c"),
+			"-L"+dir, "-lpvm", "-Wl,-rpath,"+dir, "-lpthread")
+		if out, err := cc.CombinedOutput(); err != nil {
+			t.Fatalf("gcc: %v\n%s", err, out)
+		}
+		run(t, exec.Command(bin))
+	})
+
+	t.Run("Python", func(t *testing.T) {
+		py := pythonPath()
+		if py == "" {
+			t.Skip("python3 not found: skipping the Python ctypes test of pvm.h")
+		}
+		cmd := exec.Command(py, filepath.Join("test", "test_pvmh.py"))
+		cmd.Env = append(os.Environ(), "PVMH_LIB="+lib, "PYTHONDONTWRITEBYTECODE=1")
+		run(t, cmd)
+	})
+}
+
+func pythonPath() string {
+	if p, err := exec.LookPath("python3"); err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/bin/python3"); err == nil {
+		return "/usr/bin/python3"
+	}
+	return ""
+}
+
+func run(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// TestGuard checks that a panic in an export becomes its error result and
+// a last-error message instead of crossing into C.
+func TestGuard(t *testing.T) {
+	runtime.LockOSThread() // the last error is per thread
+	defer runtime.UnlockOSThread()
+	ret := func() (ret int) {
+		defer guard("pvm_test", &ret, -7)
+		var m map[string]int
+		m["x"] = 1 // panics
+		return 1
+	}()
+	if ret != -7 {
+		t.Errorf("result after a panic = %d, want -7", ret)
+	}
+	if msg := lastError(); !strings.Contains(msg, "pvm_test: internal error: assignment to entry in nil map") {
+		t.Errorf("last error = %q", msg)
+	}
+	func() {
+		defer guardVoid("pvm_test_void")
+		panic("boom")
+	}()
+	if msg := lastError(); msg != "pvm_test_void: internal error: boom" {
+		t.Errorf("last error = %q", msg)
+	}
+}
+
+func TestPackBitmask(t *testing.T) {
+	cases := []struct {
+		mask []byte
+		n    int
+		want []byte
+		ok   bool
+	}{
+		{[]byte{0x05}, 3, []byte{0x05}, true},    // packed
+		{[]byte{1, 0, 1}, 3, []byte{0x05}, true}, // one byte per code byte
+		{[]byte{1, 0, 7, 0, 0, 0, 0, 0, 1}, 9, []byte{0x05, 0x01}, true},
+		{[]byte{0x01}, 1, []byte{0x01}, true}, // ambiguous, same meaning
+		{[]byte{0x0d}, 3, nil, false},         // padding bit set
+		{[]byte{1, 0}, 3, nil, false},         // neither length
+	}
+	for _, c := range cases {
+		got, err := packBitmask(c.mask, c.n)
+		if (err == nil) != c.ok || string(got) != string(c.want) {
+			t.Errorf("packBitmask(%x, %d) = %x, %v; want %x, ok=%t", c.mask, c.n, got, err, c.want, c.ok)
+		}
+	}
+}
