@@ -35,6 +35,8 @@ type labelSet struct {
 // gauges read the server's live counts when scraped.
 type gauges struct {
 	sessions, instances, guestMemory, mappings func() float64
+	// guestMemoryLimit is --max-memory in bytes (0: no limit).
+	guestMemoryLimit float64
 }
 
 func newMetrics(reg prometheus.Registerer, c *cache.Cache, g gauges) *metrics {
@@ -73,6 +75,9 @@ func newMetrics(reg prometheus.Registerer, c *cache.Cache, g gauges) *metrics {
 			Help: "PVM instances alive now (in sessions and in Invoke calls)."}, g.instances),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pvmd_guest_memory_bytes",
 			Help: "Guest memory mapped (accessible to the guest) by all instances."}, g.guestMemory),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pvmd_guest_memory_limit_bytes",
+			Help: "Guest memory all instances together may map (--max-memory; 0 means no limit)."},
+			func() float64 { return g.guestMemoryLimit }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pvmd_guest_memory_mappings",
 			Help: "Kernel memory mappings the instances use, by estimate (limited by --max-mappings)."}, g.mappings),
 		cacheCounter("pvmd_code_cache_hits_total", "Code cache lookups that found the program compiled (or waited for another request compiling it).",

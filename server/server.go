@@ -72,6 +72,8 @@ func New(cfg Config) (*Server, error) {
 		instances:   func() float64 { return float64(s.instances.Load()) },
 		guestMemory: func() float64 { return float64(s.guestMemory.Load()) },
 		mappings:    func() float64 { return float64(s.mappings.Load()) },
+
+		guestMemoryLimit: float64(cfg.MaxGuestMemoryTotal),
 	})
 	s.grpcMetric = grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram(
 		grpcprom.WithHistogramBuckets(prometheus.ExponentialBuckets(1e-4, 4, 12))))
