@@ -49,3 +49,26 @@ func BenchmarkDoomBlockCost(b *testing.B) {
 		b.Fatal("no cost")
 	}
 }
+
+// BenchmarkDoomCalculator is BenchmarkDoomBlockCost through a Calculator.
+func BenchmarkDoomCalculator(b *testing.B) {
+	path := filepath.Join(shared.Require(b, "vectors", "gas-cost-model", "integration-tests"), "doom.json")
+	v := loadCostVector(b, path)
+	p := analyzeBlob(b, v.Program, isa.Latest64)
+	type span struct{ start, end int }
+	var spans []span
+	Blocks(p, func(start, end int) { spans = append(spans, span{start, end}) })
+	var c Calculator
+	b.ReportAllocs()
+	b.ResetTimer()
+	var sum uint64
+	for i := 0; i < b.N; i++ {
+		for _, s := range spans {
+			sum += uint64(c.BlockCost(p, s.start, s.end))
+		}
+	}
+	b.StopTimer()
+	if sum == 0 {
+		b.Fatal("no cost")
+	}
+}

@@ -11,10 +11,11 @@ import (
 // costs use p.
 //
 // To cost every block of a program, Costs is faster than calling BlockCost
-// per block. An instruction before end that ends a block is simulated like
-// any other block end (it drains the pipeline); a block whose last
-// instruction does not end a block gets the implicit trap the code ends in.
-// Neither happens for the blocks Blocks visits.
+// per block, and a Calculator saves BlockCost's trip to a pool of scratch
+// space. An instruction before end that ends a block is simulated like any
+// other block end (it drains the pipeline); a block whose last instruction
+// does not end a block gets the implicit trap the code ends in. Neither
+// happens for the blocks Blocks visits.
 func BlockCost(p *isa.Program, start, end int) uint32 {
 	s := pipelines.Get().(*pipeline)
 	s.attach(p)
@@ -26,6 +27,19 @@ func BlockCost(p *isa.Program, start, end int) uint32 {
 
 // pipelines keeps simulators (a few KiB each) between BlockCost calls.
 var pipelines = sync.Pool{New: func() any { return new(pipeline) }}
+
+// A Calculator computes block costs with scratch space it keeps between
+// calls. The zero value is ready to use; a Calculator must not be used by
+// several goroutines at once.
+type Calculator struct {
+	s pipeline
+}
+
+// BlockCost is the package's BlockCost, without the pool.
+func (c *Calculator) BlockCost(p *isa.Program, start, end int) uint32 {
+	c.s.attach(p)
+	return c.s.blockCost(p.Instrs[start : end+1])
+}
 
 // Costs appends the cost of every gas block of p to dst, in the order Blocks
 // visits them, and returns the extended slice. It allocates nothing beyond

@@ -26,6 +26,10 @@ func firstBlockCost(t *testing.T, prog []ins) uint32 {
 	if all := Costs(p, nil); all[0] != c {
 		t.Errorf("Costs gives %d, BlockCost %d", all[0], c)
 	}
+	var calc Calculator
+	if got := calc.BlockCost(p, 0, end); got != c {
+		t.Errorf("Calculator gives %d, BlockCost %d", got, c)
+	}
 	var r refPipeline
 	r.code, r.cheapOpcode = p.Code, &cheapSuccessor[p.Numbering]
 	if ref := r.blockCost(p.Instrs[:end+1]); ref != c {

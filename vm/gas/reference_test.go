@@ -354,6 +354,7 @@ func TestCostsAgainstReference(t *testing.T) {
 		programs = 30
 	}
 	rng := rand.New(rand.NewSource(2))
+	var calc Calculator
 	for it := 0; it < programs; it++ {
 		var prog []ins
 		for b := rng.Intn(30); b >= 0; b-- {
@@ -380,6 +381,9 @@ func TestCostsAgainstReference(t *testing.T) {
 			}
 			if c := BlockCost(p, start, end); c != want {
 				t.Fatalf("program %d, block %d at pc %d: BlockCost gives %d, reference %d", it, k, p.Instrs[start].PC, c, want)
+			}
+			if c := calc.BlockCost(p, start, end); c != want {
+				t.Fatalf("program %d, block %d at pc %d: Calculator gives %d, reference %d", it, k, p.Instrs[start].PC, c, want)
 			}
 			k++
 		})
