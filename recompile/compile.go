@@ -115,6 +115,7 @@ type compiler struct {
 	bStart []uint32 // each block's first index
 	bCost  []uint32 // each block's cost under the gas model
 	bLabel []int32  // code offset of each block's gas check
+	bPC    []uint32 // each block's first pc
 	starts []uint64 // bit i: instruction i is a basic-block start (ϖ), a valid jump target
 
 	hotSites  []site
@@ -233,6 +234,7 @@ func (c *compiler) compile() error {
 	c.bStart = make([]uint32, 0, n/3)
 	c.bCost = make([]uint32, 0, n/3)
 	c.bLabel = make([]int32, 0, n/3)
+	c.bPC = make([]uint32, 0, n/3)
 	c.branches = make([]branchFix, 0, n/4)
 	c.prelude()
 
@@ -291,6 +293,7 @@ func (c *compiler) emitBlock() {
 	c.bStart = append(c.bStart, first)
 	c.bCost = append(c.bCost, cost)
 	c.bLabel = append(c.bLabel, int32(a.Len()))
+	c.bPC = append(c.bPC, c.buf[0].PC)
 	if c.buf[0].BlockStart {
 		c.starts[first/64] |= 1 << (first % 64)
 	}
@@ -373,21 +376,21 @@ func (c *compiler) jumpTo(cond amd64.Cond, always bool, target, idx uint32) {
 // searches the blocks by their first pc, outwards from block near (branch
 // targets are mostly near their branch).
 func (c *compiler) blockLabel(pc uint32, near int) (int32, bool) {
-	first := func(b int) uint32 { return c.pcs[c.bStart[b]] }
-	nb := len(c.bStart)
+	bpc := c.bPC
+	nb := len(bpc)
 	if nb == 0 {
 		return 0, false
 	}
 	i := min(max(near, 0), nb-1)
 	lo, hi := i, i+1 // the answer is in [lo, hi]
-	if first(i) < pc {
-		for step := 1; hi < nb && first(hi) < pc; step *= 2 {
+	if bpc[i] < pc {
+		for step := 1; hi < nb && bpc[hi] < pc; step *= 2 {
 			lo = hi
 			hi += step
 		}
 		hi = min(hi, nb)
 	} else {
-		for step := 1; lo > 0 && first(lo) > pc; step *= 2 {
+		for step := 1; lo > 0 && bpc[lo] > pc; step *= 2 {
 			hi = lo
 			lo -= step
 		}
@@ -395,13 +398,13 @@ func (c *compiler) blockLabel(pc uint32, near int) (int32, bool) {
 	}
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if first(m) < pc {
+		if bpc[m] < pc {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo == nb || first(lo) != pc {
+	if lo == nb || bpc[lo] != pc {
 		return 0, false
 	}
 	if k := c.bStart[lo]; c.starts[k/64]&(1<<(k%64)) == 0 {
