@@ -326,7 +326,7 @@ func (m *machine) run(host hostFunc) (res int, err error) {
 		m.exit, m.state = e, resultOf(e.Status)
 		if m.tracing {
 			st := m.inst.State()
-			m.tracef("exit %s pc=%d gas=%d%s regs=%v", resultNames[m.state], e.PC, st.Gas, m.exitDetail(), st.Regs)
+			m.tracef("exit %s pc=%d gas=%d%s regs=%#x", resultNames[m.state], e.PC, st.Gas, m.exitDetail(), st.Regs)
 		}
 		if e.Status != vm.HostCall || m.child || host == nil {
 			return m.state, nil
@@ -357,7 +357,7 @@ func (m *machine) exitDetail() string {
 	case resFault:
 		return fmt.Sprintf(" fault_address=%#x", m.exit.FaultAddress)
 	case resHost:
-		return fmt.Sprintf(" host_id=%d", m.exit.HostID)
+		return fmt.Sprintf(" host_id=%#x", m.exit.HostID)
 	}
 	return ""
 }

@@ -37,6 +37,16 @@ func TestCABI(t *testing.T) {
 			t.Fatalf("gcc: %v\n%s", err, out)
 		}
 		run(t, exec.Command(bin))
+
+		ex := filepath.Join(dir, "example")
+		cc = exec.Command(gcc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-I.", "-o", ex, filepath.Join("test", "example.c"),
+			"-L"+dir, "-lpvm", "-Wl,-rpath,"+dir)
+		if out, err := cc.CombinedOutput(); err != nil {
+			t.Fatalf("gcc example.c: %v\n%s", err, out)
+		}
+		if out := run(t, exec.Command(ex)); !strings.Contains(out, "guest says: hello") {
+			t.Errorf("example.c printed %q", out)
+		}
 	})
 
 	t.Run("Python", func(t *testing.T) {
@@ -47,6 +57,12 @@ func TestCABI(t *testing.T) {
 		cmd := exec.Command(py, filepath.Join("test", "test_pvmh.py"))
 		cmd.Env = append(os.Environ(), "PVMH_LIB="+lib, "PYTHONDONTWRITEBYTECODE=1")
 		run(t, cmd)
+
+		cmd = exec.Command(py, filepath.Join("test", "example.py"))
+		cmd.Env = append(os.Environ(), "PVMH_LIB="+lib, "PYTHONDONTWRITEBYTECODE=1")
+		if out := run(t, cmd); !strings.Contains(out, "guest says: hello") {
+			t.Errorf("example.py printed %q", out)
+		}
 	})
 }
 
@@ -60,13 +76,31 @@ func pythonPath() string {
 	return ""
 }
 
-func run(t *testing.T, cmd *exec.Cmd) {
+func run(t *testing.T, cmd *exec.Cmd) string {
 	t.Helper()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
 	}
 	t.Logf("%s", out)
+	return string(out)
+}
+
+// TestREADMEExamples checks that README.md shows the examples the tests run.
+func TestREADMEExamples(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"example.c", "example.py"} {
+		src, err := os.ReadFile(filepath.Join("test", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(readme), string(src)) {
+			t.Errorf("README.md does not contain test/%s verbatim", f)
+		}
+	}
 }
 
 // TestGuard checks that a panic in an export becomes its error result and
