@@ -317,11 +317,12 @@ func get[T any](fn string, p *C.pvm_vm_t, f func(m *machine) T) T {
 func pvm_get_machine_state(p *C.pvm_vm_t) (ret C.uint8_t) {
 	const fn = "pvm_get_machine_state"
 	defer guard(fn, &ret, C.PVM_STATE_INVALID)
-	if _, err := lookup(p); err != nil {
+	m, err := lookup(p)
+	if err != nil {
 		setError(fn, nil, err)
 		return C.PVM_STATE_INVALID
 	}
-	return get(fn, p, func(m *machine) C.uint8_t { return C.uint8_t(m.machineState()) })
+	return C.uint8_t(m.state)
 }
 
 //export pvm_get_pc

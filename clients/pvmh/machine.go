@@ -375,9 +375,6 @@ func (m *machine) printf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "pvm[%d service=%d %s %s]: %s\n", m.serial, m.service, m.engine, m.profile, strings.TrimSpace(msg))
 }
 
-// machineState is pvm_get_machine_state.
-func (m *machine) machineState() int { return m.state }
-
 // setGas is pvm_set_gas.
 func (m *machine) setGas(g uint64) error {
 	if g > math.MaxInt64 {

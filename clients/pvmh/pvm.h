@@ -20,7 +20,9 @@
  * - A pvm_vm_t* is an opaque handle. Every function accepts NULL or a handle
  *   it did not create (or one already destroyed) without crashing: it fails
  *   with PVM_RESULT_ERROR / PVM_ERR_INVALID (or returns 0 / NULL where the
- *   function has no error return) and sets the last error.
+ *   function has no error return) and sets the last error. The library
+ *   never reads through a handle it does not know. (A destroyed handle is
+ *   only recognised as such until a newer VM happens to get its address.)
  * - Failures record a message for pvm_last_error(), per thread, like errno:
  *   a successful call does not clear it.
  * - Inputs (code, blobs, arguments) are copied; the caller may free them as
@@ -144,6 +146,8 @@ pvm_vm_t* pvm_create(uint32_t service_index,
  *   "gp-0.7/block-instructions", "latest64", ...; NULL or "" = "gp-0.8".
  * - engine: "auto" (the fastest available), "interpreter", "recompiler"
  *   (when built in; see pvm_engines()); NULL or "" = "auto".
+ * Under gp-0.8, code that fails the GP's up-front validation still makes a
+ * VM, as the GP has it: every execution of it panics.
  */
 pvm_vm_t* pvm_create_ex(uint32_t service_index,
                         const uint8_t* code, size_t code_len,

@@ -451,6 +451,14 @@ static void test_bad_input(const char* engine) {
     CHECK_EQ(pvm_read_ram_bytes(vm, 0xFFFFFFF0u, NULL, 0, NULL), PVM_OK); /* zero bytes */
     CHECK_EQ(pvm_execute(vm, 0, 0), PVM_RESULT_HALT);
     pvm_destroy(vm);
+
+    /* code GP 0.8 rejects up front (an undefined opcode) makes a VM that panics */
+    static const uint8_t junk[] = {0xff};
+    vm = pvm_create_ex(1, junk, 1, halt_regs, junk, 1, NULL, 0, 100, NULL, engine);
+    CHECK(vm != NULL, "create from invalid code");
+    if (!vm) return;
+    CHECK_EQ(pvm_execute(vm, 0, 0), PVM_RESULT_PANIC);
+    pvm_destroy(vm);
 }
 
 /* ---- threads ---------------------------------------------------------- */
