@@ -1,8 +1,11 @@
 package recompile
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
+	"runtime"
+	"sync"
 
 	"github.com/pvmd/pvmd/recompile/internal/amd64"
 	"github.com/pvmd/pvmd/recompile/internal/native"
@@ -124,6 +127,14 @@ type compiler struct {
 
 	coldOrg int // image offset of the cold code
 
+	// n bounds the number of positions of a part; next is the image
+	// offset of the next part's code, or -1 for the last part.
+	n    int
+	next int
+	// partBase and partBlockBase are the first instruction and block
+	// numbers of each part, once merged.
+	partBase, partBlockBase []int
+
 	buf     []isa.Instruction // the block being compiled
 	costP   isa.Program       // reused for gas.BlockCost
 	invalid bool              // GP 0.8 validation failed
@@ -205,27 +216,118 @@ func positions(code, mask []byte) int {
 	return n
 }
 
-// compile translates the whole program into a fresh image.
+// partBytes is the least code a part of a parallel compile gets (a
+// variable for tests).
+var partBytes = 64 << 10
+
+// compile translates the whole program into a fresh image. Large programs
+// are cut into parts (at gas block boundaries) compiled in parallel, each
+// into its own hot and cold regions of the image:
+//
+//	[prelude][hot 0][hot 1]...[cold 0][cold 1]...
 func (c *compiler) compile() error {
-	c.costP = isa.Program{Code: c.code, Bitmask: c.mask, Numbering: c.num}
-	n := positions(c.code, c.mask)
-	hotSize := n*maxHot + 4096
-	coldSize := n*maxCold + preludeSize
-	if hotSize+coldSize > maxImage {
-		return fmt.Errorf("recompile: program too large (%d instructions)", n)
+	// Where to cut.
+	k := min(max(runtime.GOMAXPROCS(0), 2), 4, len(c.code)/partBytes)
+	cuts := []int{0}
+	for i := 1; i < k; i++ {
+		if pc, ok := cutAt(c.code, c.mask, c.num, i*len(c.code)/k, 1<<12); ok && pc > cuts[len(cuts)-1] {
+			cuts = append(cuts, pc)
+		}
 	}
-	img, err := native.Reserve(hotSize + coldSize)
+	cuts = append(cuts, len(c.code)+1)
+	k = len(cuts) - 1
+
+	// Lay out the image.
+	parts := make([]*compiler, k)
+	hot, cold := make([]int, k+1), make([]int, k+1)
+	hot[0] = preludeSize
+	for i := range parts {
+		lo, hi := cuts[i], min(cuts[i+1], len(c.code))
+		n := positions(c.code[lo:hi], c.mask[lo/8:(hi+7)/8])
+		parts[i] = &compiler{code: c.code, mask: c.mask, num: c.num, model: c.model, feat: c.feat,
+			jumpEntries: c.jumpEntries, count: c.count, n: n}
+		hot[i+1] = hot[i] + n*maxHot + 4096
+	}
+	cold[0] = hot[k]
+	for i, q := range parts {
+		cold[i+1] = cold[i] + q.n*maxCold + 1024
+	}
+	if cold[k] > maxImage {
+		return fmt.Errorf("recompile: program too large (%d bytes of code)", len(c.code))
+	}
+	img, err := native.Reserve(cold[k])
 	if err != nil {
 		return err
 	}
 	c.img = img
-	// Most programs need about 20 bytes of hot code and 5 of cold code per
-	// instruction: map that much in at once.
-	img.Prefault(0, n*22)
-	img.Prefault(hotSize, hotSize+preludeSize+n*5)
 	mem := img.Writable()
-	c.hot = amd64.NewAsm(mem[:hotSize], 0)
-	c.cold = amd64.NewAsm(mem[hotSize:], hotSize)
+	pre := amd64.NewAsm(mem[:preludeSize], 0)
+	img.Prefault(0, preludeSize)
+	c.prelude(&pre)
+
+	// Compile the parts.
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for i, q := range parts {
+		// Most programs need about 20 bytes of hot code and 5 of cold code
+		// per instruction: map that much in at once.
+		img.Prefault(hot[i], hot[i]+q.n*22)
+		img.Prefault(cold[i], cold[i]+q.n*5)
+		q.hot = amd64.NewAsm(mem[hot[i]:hot[i+1]], hot[i])
+		q.cold = amd64.NewAsm(mem[cold[i]:cold[i+1]], cold[i])
+		q.exitOff, q.checkOff, q.constOff = c.exitOff, c.checkOff, c.constOff
+		q.next = -1
+		if i+1 < k {
+			q.next = hot[i+1]
+		}
+		w := splitWalker(c.code, c.mask, c.num, cuts[i], cuts[i+1])
+		if i == 0 {
+			w = newWalker(c.code, c.mask, c.num)
+			w.stop = cuts[1]
+		}
+		if k == 1 {
+			errs[i] = q.compilePart(w)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = q.compilePart(w)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		img.Release()
+		return err
+	}
+	c.merge(parts)
+	for i, q := range parts {
+		c.resolveBranches(q, c.partBase[i], c.partBlockBase[i])
+		if !q.hot.Finish() || !q.cold.Finish() {
+			img.Release()
+			return fmt.Errorf("recompile: internal error: unbound label")
+		}
+	}
+	c.mergeSites(parts)
+	seal := [][2]int{{0, pre.Len()}}
+	for _, q := range parts {
+		seal = append(seal, [2]int{q.hot.Org, q.hot.Len()})
+	}
+	for _, q := range parts {
+		seal = append(seal, [2]int{q.cold.Org, q.cold.Len()})
+	}
+	if err := img.Seal(seal...); err != nil {
+		return err
+	}
+	c.coldOrg = cold[0]
+	return nil
+}
+
+// compilePart compiles the positions w walks (gas blocks never straddle
+// parts).
+func (c *compiler) compilePart(w walker) error {
+	n := c.n
+	c.costP = isa.Program{Code: c.code, Bitmask: c.mask, Numbering: c.num}
 	c.pcs = make([]uint32, 0, n)
 	c.offs = make([]uint32, 0, n)
 	c.starts = make([]uint64, (n+63)/64)
@@ -236,9 +338,6 @@ func (c *compiler) compile() error {
 	c.bLabel = make([]int32, 0, n/3)
 	c.bPC = make([]uint32, 0, n/3)
 	c.branches = make([]branchFix, 0, n/4)
-	c.prelude()
-
-	w := newWalker(c.code, c.mask, c.num)
 	var in isa.Instruction
 	for {
 		// Gather one gas block.
@@ -250,26 +349,93 @@ func (c *compiler) compile() error {
 			}
 		}
 		if len(c.buf) == 0 {
-			break
+			if c.next >= 0 {
+				// Execution falls through (a branch not taken, a
+				// fallthrough) into the next part's first block.
+				c.hot.JmpTo(c.next)
+			}
+			return nil
 		}
 		if c.hot.Room() < maxHot*len(c.buf) || c.cold.Room() < maxCold*len(c.buf) {
 			// Cannot happen with the bounds above; fail rather than let the
 			// code grow out of the image.
-			img.Release()
 			return fmt.Errorf("recompile: internal error: code size bound exceeded")
 		}
 		c.emitBlock()
 	}
-	c.resolveBranches()
-	if !c.hot.Finish() || !c.cold.Finish() {
-		img.Release()
-		return fmt.Errorf("recompile: internal error: unbound label")
+}
+
+// merge joins the parts' instruction and block tables into c's; instruction
+// and block numbers of part i are offset by partBase[i] and
+// partBlockBase[i].
+func (c *compiler) merge(parts []*compiler) {
+	var n, nb int
+	for _, q := range parts {
+		n += len(q.pcs)
+		nb += len(q.bStart)
 	}
-	if err := img.Seal([2]int{0, c.hot.Len()}, [2]int{hotSize, c.cold.Len()}); err != nil {
-		return err
+	if len(parts) == 1 {
+		q := parts[0]
+		c.pcs, c.offs, c.starts = q.pcs, q.offs, q.starts
+		c.bStart, c.bCost, c.bLabel, c.bPC = q.bStart, q.bCost, q.bLabel, q.bPC
+		c.partBase, c.partBlockBase = []int{0}, []int{0}
+		c.ratio, c.maxLen, c.invalid = q.ratio, q.maxLen, q.invalid
+		return
 	}
-	c.coldOrg = hotSize
-	return nil
+	c.pcs = make([]uint32, 0, n)
+	c.offs = make([]uint32, 0, n)
+	c.starts = make([]uint64, (n+63)/64)
+	c.bStart = make([]uint32, 0, nb)
+	c.bCost = make([]uint32, 0, nb)
+	c.bLabel = make([]int32, 0, nb)
+	c.bPC = make([]uint32, 0, nb)
+	for _, q := range parts {
+		base := len(c.pcs)
+		c.partBase = append(c.partBase, base)
+		c.partBlockBase = append(c.partBlockBase, len(c.bStart))
+		c.pcs = append(c.pcs, q.pcs...)
+		c.offs = append(c.offs, q.offs...)
+		for _, b := range q.bStart {
+			c.bStart = append(c.bStart, b+uint32(base))
+			if q.starts[b/64]&(1<<(b%64)) != 0 {
+				g := b + uint32(base)
+				c.starts[g/64] |= 1 << (g % 64)
+			}
+		}
+		c.bCost = append(c.bCost, q.bCost...)
+		c.bLabel = append(c.bLabel, q.bLabel...)
+		c.bPC = append(c.bPC, q.bPC...)
+		c.ratio = max(c.ratio, q.ratio)
+		c.maxLen = max(c.maxLen, q.maxLen)
+		c.invalid = c.invalid || q.invalid
+	}
+}
+
+// mergeSites joins the parts' exit sites (each part's are sorted, and the
+// parts' regions are in order).
+func (c *compiler) mergeSites(parts []*compiler) {
+	if len(parts) == 1 {
+		c.hotSites, c.coldSites = parts[0].hotSites, parts[0].coldSites
+		return
+	}
+	var nh, nc int
+	for _, q := range parts {
+		nh += len(q.hotSites)
+		nc += len(q.coldSites)
+	}
+	c.hotSites = make([]site, 0, nh)
+	c.coldSites = make([]site, 0, nc)
+	for i, q := range parts {
+		base := uint32(c.partBase[i])
+		for _, s := range q.hotSites {
+			s.idx += base
+			c.hotSites = append(c.hotSites, s)
+		}
+		for _, s := range q.coldSites {
+			s.idx += base
+			c.coldSites = append(c.coldSites, s)
+		}
+	}
 }
 
 // checkValid is isa.Program.Validate on the instructions as they are walked.
@@ -413,21 +579,22 @@ func (c *compiler) blockLabel(pc uint32, near int) (int32, bool) {
 	return c.bLabel[lo], true
 }
 
-func (c *compiler) resolveBranches() {
-	for _, b := range c.branches {
-		if off, ok := c.blockLabel(b.target, int(b.block)); ok {
-			c.hot.PatchRel32(int(b.rel), int(off))
+// resolveBranches points part q's static jumps at their blocks (using c's
+// merged tables), or at a panic exit where the target is not a block start.
+func (c *compiler) resolveBranches(q *compiler, base, blockBase int) {
+	for _, b := range q.branches {
+		if off, ok := c.blockLabel(b.target, int(b.block)+blockBase); ok {
+			q.hot.PatchRel32(int(b.rel), int(off))
 			continue
 		}
 		// Not a block start: the jump panics at the branch.
-		c.exitStub(int(b.rel), siteTrap, b.idx, 0)
+		q.exitStub(int(b.rel), siteTrap, b.idx, 0)
 	}
 }
 
 // ---- prelude
 
-func (c *compiler) prelude() {
-	a := &c.cold
+func (c *compiler) prelude(a *amd64.Asm) {
 	// exit: pop the site, save it and rax in the trampoline's frame, return
 	// to the trampoline.
 	c.exitOff = a.Len()

@@ -25,15 +25,57 @@ type walker struct {
 	// canFall: execution can run from the previous position into the next.
 	canFall bool
 	done    bool
+	// stop ends the walk before the first position at or past it.
+	stop int
 }
 
 func newWalker(code, bitmask []byte, num isa.Numbering) walker {
-	return walker{code: code, bitmask: bitmask, num: num, afterTerminator: true}
+	return walker{code: code, bitmask: bitmask, num: num, afterTerminator: true, stop: len(code) + 1}
+}
+
+// splitWalker returns a walker for the positions from pc (a position of the
+// whole walk whose previous position ends a gas block, see cutAt) up to
+// stop.
+func splitWalker(code, bitmask []byte, num isa.Numbering, pc, stop int) walker {
+	return walker{code: code, bitmask: bitmask, num: num, pc: pc, afterTerminator: true, stop: stop}
+}
+
+// cutAt finds a place at or after pc where the walk can be cut into two
+// independent walks: an instruction start whose previous position ends a
+// gas block (an invalid position, or a terminator). The walk after such a
+// place starts in the same state as a fresh walk (afterTerminator set;
+// canFall only matters at the end of the code, which is never a cut). It
+// gives up after limit candidates.
+func cutAt(code, bitmask []byte, num isa.Numbering, pc, limit int) (int, bool) {
+	n := len(code)
+	s := nextSetBit(bitmask, n, max(pc, 1))
+	for ; limit > 0 && s < n; limit-- {
+		// The previous instruction start.
+		p := s - 1
+		for p >= 0 && bitmask[p>>3]&(1<<(p&7)) == 0 {
+			p--
+		}
+		var in isa.Instruction
+		switch {
+		case p < 0:
+			// Position 0 is not an instruction start: an invalid trap.
+			return s, true
+		default:
+			decodeAt(code, bitmask, num, uint32(p), &in)
+			if !in.Valid || int(in.NextPC()) != s || in.Op.IsTerminator() {
+				// An invalid instruction at p, an invalid landing between p
+				// and s, or a terminator at p.
+				return s, true
+			}
+		}
+		s = nextSetBit(bitmask, n, s+1)
+	}
+	return 0, false
 }
 
 // next decodes the next position into in; false when the walk is over.
 func (w *walker) next(in *isa.Instruction) bool {
-	if w.done {
+	if w.done || w.pc >= w.stop {
 		return false
 	}
 	pc := w.pc

@@ -104,3 +104,39 @@ func TestDecodeRandom(t *testing.T) {
 		}
 	}
 }
+
+// Walks cut where cutAt says yield exactly the positions of the whole walk.
+func TestCutWalks(t *testing.T) {
+	names, blobs := sharedPrograms(t)
+	rng := rand.New(rand.NewSource(2))
+	for i, cb := range blobs {
+		for _, num := range []isa.Numbering{isa.GP07, isa.GP08, isa.Latest64} {
+			want := analyze(cb.Code, cb.Bitmask, cb.JumpTable, num).Instrs
+			cuts := []int{0}
+			for k := 0; k < 5 && len(cb.Code) > 1; k++ {
+				at := cuts[len(cuts)-1] + 1 + rng.Intn(len(cb.Code)/4+1)
+				pc, ok := cutAt(cb.Code, cb.Bitmask, num, at, 100)
+				if !ok || pc <= cuts[len(cuts)-1] {
+					break
+				}
+				cuts = append(cuts, pc)
+			}
+			cuts = append(cuts, len(cb.Code)+1)
+			var got []isa.Instruction
+			for k := 0; k+1 < len(cuts); k++ {
+				w := splitWalker(cb.Code, cb.Bitmask, num, cuts[k], cuts[k+1])
+				if k == 0 {
+					w = newWalker(cb.Code, cb.Bitmask, num)
+					w.stop = cuts[1]
+				}
+				var in isa.Instruction
+				for w.next(&in) {
+					got = append(got, in)
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s/%v cut at %v: walks differ", names[i], num, cuts)
+			}
+		}
+	}
+}

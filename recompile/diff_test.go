@@ -401,10 +401,13 @@ func TestDifferential(t *testing.T) {
 		seed, _ = strconv.ParseInt(s, 10, 64)
 	}
 	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), countSlot: true}}
+	// Every other scenario is compiled in parts, as large programs are.
+	defer func(b int) { partBytes = b }(partBytes)
 	for i := 0; i < n; i++ {
 		rng := rand.New(rand.NewSource(seed + int64(i)))
 		sc := genScenario(rng)
 		eng := engines[i%len(engines)]
+		partBytes = []int{64 << 10, 16}[i/len(engines)%2]
 		ok := t.Run(fmt.Sprintf("seed%d", seed+int64(i)), func(t *testing.T) {
 			runScenario(t, eng, &sc, rng)
 		})
