@@ -8,3 +8,6 @@ var start = time.Now()
 
 // threadTime is wall time where thread CPU time is not available.
 func threadTime() time.Duration { return time.Since(start) }
+
+// processTime is wall time where CPU time is not available.
+func processTime() time.Duration { return time.Since(start) }
