@@ -127,6 +127,9 @@ type compiler struct {
 
 	coldOrg int // image offset of the cold code
 
+	// hotBytes and coldBytes are the sizes of the code (all parts).
+	hotBytes, coldBytes int
+
 	// n bounds the number of positions of a part; next is the image
 	// offset of the next part's code, or -1 for the last part.
 	n    int
@@ -309,6 +312,10 @@ func (c *compiler) compile() error {
 		}
 	}
 	c.mergeSites(parts)
+	for _, q := range parts {
+		c.hotBytes += q.hot.Size()
+		c.coldBytes += q.cold.Size()
+	}
 	seal := [][2]int{{0, pre.Len()}}
 	for _, q := range parts {
 		seal = append(seal, [2]int{q.hot.Org, q.hot.Len()})
