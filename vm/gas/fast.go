@@ -62,10 +62,7 @@ func (s *pipeline) smallCost(instrs []isa.Instruction) (cost uint32, length int,
 		}
 		c := &costTable[op]
 		dst, src1, src2, cmp := operands(in, c)
-		slots := uint32(c.slots)
-		if c.slotRule != slotsFixed && dst != src1 && dst != cmp {
-			slots++
-		}
+		slots := decodeSlots(c, dst, src1, cmp)
 		if left < slots {
 			decode++
 			left = decodeWidth
@@ -204,10 +201,7 @@ func (s *pipeline) prepareEvents(block []isa.Instruction, ents []smallEntry) {
 		}
 		c := &costTable[op]
 		dst, src1, src2, cmp := operands(in, c)
-		slots := uint32(c.slots)
-		if c.slotRule != slotsFixed && dst != src1 && dst != cmp {
-			slots++
-		}
+		slots := decodeSlots(c, dst, src1, cmp)
 		if left < slots {
 			decode++
 			left = decodeWidth
@@ -246,14 +240,8 @@ func (s *pipeline) limitsHold(n int, last, total uint32) bool {
 			check |= checkStarts
 		}
 	}
-	if total>>aluShift&fieldMask > 4 {
-		check |= checkALU
-	}
-	if total>>mulShift&fieldMask > 1 {
-		check |= checkMul
-	}
-	if total>>divShift&fieldMask > 1 {
-		check |= checkDiv
+	if total>>aluShift&fieldMask > 4 || total>>mulShift&fieldMask > 1 || total>>divShift&fieldMask > 1 {
+		check |= checkUnits
 	}
 	if check == 0 {
 		return true
@@ -283,18 +271,20 @@ func (s *pipeline) startsSpread(ents []smallEntry) bool {
 	return ok
 }
 
+// What limitsHoldIn checks.
 const (
 	checkStarts = 1 << iota
-	checkALU
-	checkMul
-	checkDiv
+	checkUnits
 )
 
 // limitsHoldIn is limitsHold for the cycles base..base+63. It counts per
 // cycle with bit-sliced counters: bit t of plane k is bit k of the count at
-// cycle base+t, and ov is set where a count passed 7.
+// cycle base+t, and ov is set where a count passed 7. It counts every unit
+// whatever check says (a unit the block does not use more of than the
+// machine has cannot overflow), and starts only if asked to; the counting
+// is branch-free.
 func limitsHoldIn(ents []smallEntry, base, check uint32) bool {
-	var st0, st1, st2, stOv, alu0, alu1, alu2, aluOv, mul, div uint64
+	var st0, st1, st2, stOv, alu0, alu1, alu2, aluOv, mul, div, clash uint64
 	for i := range ents {
 		e := &ents[i]
 		if check&checkStarts != 0 && e.start-base < 64 {
@@ -307,52 +297,33 @@ func limitsHoldIn(ents []smallEntry, base, check uint32) bool {
 			st2 ^= x
 			stOv |= c
 		}
-		u := e.units
-		if u == 0 || e.finish <= base || e.start >= base+64 {
-			continue
-		}
-		busy := cyclesBelow(e.finish-base) &^ cyclesBelow(e.start-min(base, e.start))
-		if check&checkALU != 0 {
-			x := busy
-			if u&(2<<aluShift) != 0 {
-				// Two ALUs: count twice.
-				c := alu0 & x
-				alu0 ^= x
-				x, c = c, alu1&c
-				alu1 ^= x
-				x, c = c, alu2&c
-				alu2 ^= x
-				aluOv |= c
-				x = busy
-			}
-			if u&(3<<aluShift) != 0 {
-				c := alu0 & x
-				alu0 ^= x
-				x, c = c, alu1&c
-				alu1 ^= x
-				x, c = c, alu2&c
-				alu2 ^= x
-				aluOv |= c
-			}
-		}
-		if check&checkMul != 0 && u&(1<<mulShift) != 0 {
-			if mul&busy != 0 {
-				return false
-			}
-			mul |= busy
-		}
-		if check&checkDiv != 0 && u&(1<<divShift) != 0 {
-			if div&busy != 0 {
-				return false
-			}
-			div |= busy
-		}
+		// The cycles the entry holds its units, within the window.
+		u := uint64(e.units)
+		busy := cyclesBelow(e.finish-min(base, e.finish)) &^ cyclesBelow(e.start-min(base, e.start))
+		// ALU: one (bit 0) or two (bit 1), never both. Adding two is adding
+		// one at the second plane.
+		one := busy & -(u >> aluShift & 1)
+		two := busy & -(u >> (aluShift + 1) & 1)
+		c := alu0 & one
+		alu0 ^= one
+		x := c | two
+		c = alu1 & x
+		alu1 ^= x
+		x, c = c, alu2&c
+		alu2 ^= x
+		aluOv |= c
+		// MUL and DIV: one each, so any overlap is too many.
+		m := busy & -(u >> mulShift & 1)
+		d := busy & -(u >> divShift & 1)
+		clash |= mul&m | div&d
+		mul |= m
+		div |= d
 	}
 	// More than 4 ALUs: 101, 110, 111 or overflow. More than 5 starts: 110,
 	// 111 or overflow.
 	tooBusy := aluOv | alu2&(alu1|alu0)
 	tooMany := stOv | st2&st1
-	return tooBusy|tooMany == 0
+	return tooBusy|tooMany|clash == 0
 }
 
 // cyclesBelow is the set of the first x cycles of a 64-cycle window.

@@ -287,10 +287,7 @@ func (s *pipeline) feed(in *isa.Instruction) {
 	}
 	c := &costTable[op]
 	dst, src1, src2, cmp := operands(in, c)
-	slots := uint32(c.slots)
-	if c.slotRule != slotsFixed && dst != src1 && dst != cmp {
-		slots++
-	}
+	slots := decodeSlots(c, dst, src1, cmp)
 	switch c.kind {
 	case kindPlain:
 		s.dispatch(slots, uint32(c.latency), c.units, dst, src1, src2)
@@ -328,4 +325,20 @@ func (s *pipeline) cheapAt(pc uint64) bool {
 func operands(in *isa.Instruction, c *opCost) (dst, src1, src2, cmp uint8) {
 	w := noReg | uint64(in.A)<<roleA | uint64(in.B)<<roleB | uint64(in.D)<<roleD | noDst<<roleNoDst
 	return uint8(w >> (c.dst & 63)), uint8(w >> (c.src1 & 63)), uint8(w >> (c.src2 & 63)), uint8(w >> (c.cmp & 63))
+}
+
+// decodeSlots is the number of decode slots an instruction takes: the base
+// count, plus one if the slot rule applies and dst differs from src1 and
+// from cmp. (Branch-free: the outcome is hard to predict.)
+func decodeSlots(c *opCost, dst, src1, cmp uint8) uint32 {
+	return uint32(c.slots) + b2u(c.slotRule != slotsFixed)&b2u(dst != src1)&b2u(dst != cmp)
+}
+
+// b2u is 1 for true and 0 for false.
+func b2u(b bool) uint32 {
+	var x uint32
+	if b {
+		x = 1
+	}
+	return x
 }
