@@ -1,6 +1,7 @@
 package recompile
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -69,7 +70,6 @@ const (
 	fGas   = native.FrameBias + native.SlotGas
 	fMem   = native.FrameBias + native.SlotMem
 	fPerm  = native.FrameBias + native.SlotPerm
-	fJump  = native.FrameBias + native.SlotJump
 	fTmp   = native.FrameBias + native.SlotTmp
 	fSite  = native.FrameBias + native.SlotSite
 	fAux   = native.FrameBias + native.SlotAux
@@ -102,8 +102,11 @@ type compiler struct {
 	num       isa.Numbering
 	model     vm.GasModel
 	feat      features
-	// jumpEntries is the length of the jump table.
+	// jumpEntries is the length of the jump table; jumpTable its pcs;
+	// jtOff the image offset of its native form (see djump).
 	jumpEntries int
+	jumpTable   []uint32
+	jtOff       int
 	// count is how generated code counts instructions (needed only where
 	// gas does not tell the count).
 	count countMode
@@ -255,10 +258,12 @@ func (c *compiler) compile() error {
 	for i, q := range parts {
 		cold[i+1] = cold[i] + q.n*maxCold + 1024
 	}
-	if cold[k] > maxImage {
-		return fmt.Errorf("recompile: program too large (%d bytes of code)", len(c.code))
+	c.jtOff = (cold[k] + 15) &^ 15
+	end := c.jtOff + 4*(2*c.jumpEntries+1)
+	if end > maxImage {
+		return fmt.Errorf("recompile: program too large (%d bytes of code, %d jump table entries)", len(c.code), c.jumpEntries)
 	}
-	img, err := native.Reserve(cold[k])
+	img, err := native.Reserve(end)
 	if err != nil {
 		return err
 	}
@@ -278,7 +283,7 @@ func (c *compiler) compile() error {
 		img.Prefault(cold[i], cold[i]+q.n*5)
 		q.hot = amd64.NewAsm(mem[hot[i]:hot[i+1]], hot[i])
 		q.cold = amd64.NewAsm(mem[cold[i]:cold[i+1]], cold[i])
-		q.exitOff, q.checkOff, q.constOff = c.exitOff, c.checkOff, c.constOff
+		q.exitOff, q.checkOff, q.constOff, q.jtOff = c.exitOff, c.checkOff, c.constOff, c.jtOff
 		q.next = -1
 		if i+1 < k {
 			q.next = hot[i+1]
@@ -312,6 +317,14 @@ func (c *compiler) compile() error {
 		}
 	}
 	c.mergeSites(parts)
+	// The jump table: one int32 per address 0..2|j|, the target block's
+	// offset from the table, or 0 (no block).
+	jt := mem[c.jtOff:end]
+	for k, pc := range c.jumpTable {
+		if off, ok := c.blockLabel(pc, len(c.bStart)/2); ok {
+			binary.LittleEndian.PutUint32(jt[8*(k+1):], uint32(int32(int(off)-c.jtOff)))
+		}
+	}
 	for _, q := range parts {
 		c.hotBytes += q.hot.Size()
 		c.coldBytes += q.cold.Size()
@@ -323,6 +336,7 @@ func (c *compiler) compile() error {
 	for _, q := range parts {
 		seal = append(seal, [2]int{q.cold.Org, q.cold.Len()})
 	}
+	seal = append(seal, [2]int{c.jtOff, end})
 	if err := img.Seal(seal...); err != nil {
 		return err
 	}

@@ -585,10 +585,12 @@ func (c *compiler) load(op isa.Op, dst amd64.Reg) {
 // table, first setting φsetReg to setVal if setReg >= 0 (load_imm_jump_ind,
 // whose register write happens even when the jump fails).
 //
-// The table has one entry per address 0..2|j|: the native address of the
-// block for even addresses whose jump-table entry is a block start, else 0.
-// Addresses past the table (the halt address among them) and zero entries go
-// to an exit that Go resolves into halt or panic.
+// The table (read-only, after the code) has one int32 per address 0..2|j|:
+// the offset from the table of the block for even addresses whose
+// jump-table entry is a block start, else 0. Addresses past the table (the
+// halt address among them, as the table has at most 2^25 entries) exit with
+// the address in rax, zero entries with 0 in rax; Go turns the halt address
+// into halt and anything else into panic.
 func (c *compiler) djump(idx uint32, base uint8, off uint32, setReg int, setVal uint64) {
 	a := &c.hot
 	if off == 0 {
@@ -601,11 +603,12 @@ func (c *compiler) djump(idx uint32, base uint8, off uint32, setReg int, setVal 
 	}
 	a.ALURI32(amd64.CMP, t0, int32(2*c.jumpEntries))
 	j1 := a.JccRel(amd64.CondA)
-	a.Load(8, t1, amd64.M(rsp, fJump))
-	a.Load(8, t1, amd64.MI(t1, t0, 8, 0))
-	a.TestRR(t1, t1)
+	a.LeaRIP(t1, c.jtOff)
+	a.LoadSX(4, t0, amd64.MI(t1, t0, 4, 0))
+	a.TestRR(t0, t0)
 	j2 := a.JccRel(amd64.CondE)
-	a.JmpR(t1)
+	a.ALURR(amd64.ADD, t0, t1)
+	a.JmpR(t0)
 	c.stub2(j1, j2, -1, c.exitOff, site{idx: idx, kind: siteJump})
 }
 

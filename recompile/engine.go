@@ -106,20 +106,13 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	out.bStart = append(c.bStart, uint32(len(c.pcs)))
 	out.bCost = c.bCost
 	out.hotSites, out.coldSites, out.coldOrg = c.hotSites, c.coldSites, uint32(c.coldOrg)
-	// The jump table: one entry per address 0..2|j| (see djump).
-	out.jump = make([]uintptr, 2*len(cb.JumpTable)+1)
-	for k, pc := range cb.JumpTable {
-		if off, ok := c.blockLabel(pc, len(c.bStart)/2); ok {
-			out.jump[2*(k+1)] = out.base + uintptr(off)
-		}
-	}
 	return out, nil
 }
 
 func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*compiler, error) {
 	c := &compiler{
 		code: cb.Code, mask: cb.Bitmask, num: p.Numbering, model: p.Gas, feat: e.feat,
-		jumpEntries: len(cb.JumpTable), count: count,
+		jumpEntries: len(cb.JumpTable), jumpTable: cb.JumpTable, count: count,
 	}
 	return c, c.compile()
 }
@@ -156,7 +149,6 @@ type compiled struct {
 	// each sorted by return address.
 	hotSites, coldSites []site
 	coldOrg             uint32
-	jump                []uintptr
 	count               countMode
 
 	interpOnce sync.Once
@@ -168,7 +160,7 @@ func (c *compiled) Profile() vm.Profile { return c.profile }
 
 func (c *compiled) SizeBytes() int {
 	n := 256 + 4*(len(c.pcs)+len(c.offs)+len(c.bStart)+len(c.bCost)) +
-		int(unsafe.Sizeof(site{}))*(len(c.hotSites)+len(c.coldSites)) + 8*len(c.jump)
+		int(unsafe.Sizeof(site{}))*(len(c.hotSites)+len(c.coldSites))
 	if c.code != nil {
 		n += c.code.Size()
 	}

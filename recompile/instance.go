@@ -3,7 +3,6 @@ package recompile
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"unsafe"
 
 	"github.com/pvmd/pvmd/recompile/internal/native"
@@ -93,7 +92,6 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	data, perm := x.st.Mem.Raw()
 	x.ctx.Mem = uintptr(unsafe.Pointer(data))
 	x.ctx.Perm = uintptr(unsafe.Pointer(perm))
-	x.ctx.Jump = uintptr(unsafe.Pointer(&c.jump[0]))
 	x.ctx.Regs = x.st.Regs
 	defer func() { x.st.Regs = x.ctx.Regs }()
 	done := ctx.Done()
@@ -125,7 +123,6 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		x.ctx.Count = 0
 		x.ctx.Entry = c.base + uintptr(c.offs[x.idx])
 		native.Enter(&x.ctx)
-		runtime.KeepAlive(c.jump)
 		s := c.site(uint32(x.ctx.Site - c.base))
 		if s == nil {
 			return vm.Exit{}, fmt.Errorf("recompile: internal error: exit from unknown site %#x", x.ctx.Site-c.base)
