@@ -48,9 +48,13 @@ func compileProgram(prog *isa.Program, p vm.Profile) *compiled {
 	for i := range prog.Instrs {
 		c.pcs[i] = prog.Instrs[i].PC
 	}
+	var calc gas.Calculator
 	for start := 0; start < n; {
 		end := prog.BlockEndIndex(start)
-		cost := blockCost(prog, p.Gas, start, end)
+		cost := uint32(end - start + 1)
+		if p.Gas == vm.GasBlockCost {
+			cost = calc.BlockCost(prog, start, end)
+		}
 		for i := start; i <= end; i++ {
 			c.code[i] = c.lower(prog, i)
 		}
@@ -66,13 +70,6 @@ func compileProgram(prog *isa.Program, p vm.Profile) *compiled {
 		}
 	}
 	return c
-}
-
-func blockCost(prog *isa.Program, m vm.GasModel, start, end int) uint32 {
-	if m == vm.GasBlockCost {
-		return gas.BlockCost(prog, start, end)
-	}
-	return uint32(end - start + 1)
 }
 
 // lower converts instruction i to its dispatch form.

@@ -5,10 +5,12 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/pvmd/pvmd/internal/shared"
 	"github.com/pvmd/pvmd/vm"
 	"github.com/pvmd/pvmd/vm/isa"
 	"github.com/pvmd/pvmd/vm/memory"
 	"github.com/pvmd/pvmd/vm/program"
+	"github.com/pvmd/pvmd/vm/vectors"
 )
 
 func heapInUse() int64 {
@@ -92,4 +94,23 @@ func TestLargeProgramFootprint(t *testing.T) {
 		t.Errorf("compiled program holds %.1fx its size, want at most 10x", ratio)
 	}
 	runtime.KeepAlive(c)
+}
+
+// BenchmarkCompileDoom decodes and compiles the largest program we have
+// (630 KB of code, 34,317 blocks) under GP 0.8.
+func BenchmarkCompileDoom(b *testing.B) {
+	path := shared.Require(b, "vectors", "gas-cost-model", "integration-tests", "doom.json")
+	f, err := vectors.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		cb, err := program.DecodeCodeBlob(f.Stepped.Program)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := New().Compile(cb, vm.Profile{Numbering: isa.Latest64, Gas: vm.GasBlockCost}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
