@@ -461,7 +461,14 @@ class Session:
     def cancel(self) -> None:
         """Cuts the session off at once."""
         self._closed = True
+        self._requests.put(_CLOSE)  # lets gRPC's request thread finish
         self._responses.cancel()
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True):
+            self._closed = True
+            self._requests.put(_CLOSE)
+            self._responses.cancel()
 
     def _call(self, req: pb.SessionRequest) -> pb.SessionResponse:
         if self._broken is not None:

@@ -248,6 +248,22 @@ class ClientTest(unittest.TestCase):
             self.client.invoke(P.ADDER, gas=-5)
         self.assertEqual(cm.exception.code, grpc.StatusCode.INVALID_ARGUMENT)
 
+    def test_cancel_and_abandoned_sessions(self):
+        s = self.client.session()
+        inst = s.instantiate(P.TIGHT_LOOP, gas=100, registers=regs(r7=1))
+        self.assertIsInstance(inst.start(), pvmd.HostCall)
+        s.cancel()
+        self.assertFalse(s.open)
+        with self.assertRaises(PvmdError) as cm:
+            inst.state()
+        self.assertEqual(cm.exception.code, grpc.StatusCode.CANCELLED)
+        # A session dropped without close() is cancelled when collected.
+        s = self.client.session()
+        s.instantiate(P.ADDER, gas=1)
+        del s
+        with self.client.session() as s2:
+            self.assertEqual(s2.instantiate(P.ADDER, gas=100, registers=regs(r7=1, r8=2)).run().registers[7], 3)
+
     def test_closed_session_and_unreachable_daemon(self):
         s = self.client.session()
         s.instantiate(P.ADDER, gas=1)
