@@ -141,6 +141,7 @@ type compiler struct {
 	// numbers of each part, once merged.
 	partBase, partBlockBase []int
 
+	cse     memCSE            // see memCSE
 	buf     []isa.Instruction // the block being compiled
 	costP   isa.Program       // reused for gas.BlockCost
 	invalid bool              // GP 0.8 validation failed
@@ -205,7 +206,7 @@ func reg(x uint8) amd64.Reg { return native.GuestReg[x] }
 // bytes of stubs.
 const (
 	maxHot      = 128
-	maxCold     = 32
+	maxCold     = 96
 	preludeSize = 4096
 	// maxImage keeps every rel32 jump within range.
 	maxImage = 1 << 30
@@ -481,6 +482,7 @@ func (c *compiler) emitBlock() {
 	c.bCost = append(c.bCost, cost)
 	c.bLabel = append(c.bLabel, int32(a.Len()))
 	c.bPC = append(c.bPC, c.buf[0].PC)
+	c.cse.valid = false
 	if c.buf[0].BlockStart {
 		c.starts[first/64] |= 1 << (first % 64)
 	}
@@ -530,14 +532,14 @@ func (c *compiler) exitStub(rel int, kind exitKind, idx, arg uint32) {
 	c.coldSites = append(c.coldSites, site{ret: uint32(c.cold.Len()), idx: idx, arg: arg, kind: kind})
 }
 
-// stub2 sends the hot jumps at rel1 and rel2 (if >= 0) to an out-of-line
-// call of routine whose return address is the exit site; back >= 0 makes
-// the stub jump back there when the routine returns.
-func (c *compiler) stub2(rel1, rel2, back, routine int, s site) {
+// stub2 sends the jumps at rel1 and rel2 (if >= 0; both in from) to an
+// out-of-line call of routine whose return address is the exit site; back
+// >= 0 makes the stub jump back there when the routine returns.
+func (c *compiler) stub2(from *amd64.Asm, rel1, rel2, back, routine int, s site) {
 	here := c.cold.Len()
-	c.hot.PatchRel32(rel1, here)
+	from.PatchRel32(rel1, here)
 	if rel2 >= 0 {
-		c.hot.PatchRel32(rel2, here)
+		from.PatchRel32(rel2, here)
 	}
 	c.cold.CallTo(routine)
 	s.ret = uint32(c.cold.Len())
@@ -639,34 +641,43 @@ func (c *compiler) prelude(a *amd64.Asm) {
 			if w == 1 {
 				need, failCond = 3, amd64.CondNE // write: fail unless perm == 3
 			}
-			a.MovRR32(t1, t0)
-			a.ShiftRI32(amd64.SHR, t1, 12)
-			a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm+8))
-			a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), need)
-			fail1 := a.JccRel(failCond)
-			var fail2, fail3 int
+			// rcx = the permission byte of the first page; checked.
+			first := func() int {
+				a.MovRR32(t1, t0)
+				a.ShiftRI32(amd64.SHR, t1, 12)
+				a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm+8))
+				a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), need)
+				return a.JccRel(failCond)
+			}
+			var fails []int
 			if size > 1 {
 				a.MovRR32(t1, t0)
 				a.ALURI32(amd64.AND, t1, 0xfff)
 				a.ALURI32(amd64.CMP, t1, 0x1000-size)
-				ok := a.JccShort(amd64.CondBE)
+				crossing := a.JccShort(amd64.CondA)
+				fails = append(fails, first())
+				a.Ret()
 				// The access crosses into the next page, which must exist
 				// below 4 GiB and allow the access too.
+				a.PatchShort(crossing)
+				fails = append(fails, first())
 				a.MovRR32(t1, t0)
 				a.ShiftRI32(amd64.SHR, t1, 12)
 				a.ALURI32(amd64.ADD, t1, 1)
 				a.ALURI32(amd64.CMP, t1, 1<<20)
-				fail2 = a.JccRel(amd64.CondAE)
+				fails = append(fails, a.JccRel(amd64.CondAE))
 				a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm+8))
 				a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), need)
-				fail3 = a.JccRel(failCond)
-				a.PatchShort(ok)
+				fails = append(fails, a.JccRel(failCond))
+				// Leave rcx at the first page's permission, as the inline
+				// check does (see memCSE).
+				a.Lea(t1, amd64.M(t1, -1))
+			} else {
+				fails = append(fails, first())
 			}
 			a.Ret()
-			a.PatchRel32(fail1, c.exitOff)
-			if size > 1 {
-				a.PatchRel32(fail2, c.exitOff)
-				a.PatchRel32(fail3, c.exitOff)
+			for _, f := range fails {
+				a.PatchRel32(f, c.exitOff)
 			}
 		}
 	}

@@ -154,6 +154,7 @@ func genScenario(rng *rand.Rand) scenario {
 		a.JumpTableEntry(target())
 	}
 	reg := func() uint8 { return uint8(rng.Intn(13)) }
+	var lastMem *isa.Ins
 	for b := 0; b < nBlocks; b++ {
 		a.Label(label(b))
 		mid := false
@@ -173,6 +174,23 @@ func genScenario(rng *rand.Rand) scenario {
 				continue
 			}
 			in := isa.Ins{Op: op, A: reg(), B: reg(), D: reg(), Imm: randImm(rng, sc.pages), Imm2: randImm(rng, sc.pages)}
+			if accessSize(op) > 0 && op != isa.Ecalli && isMemOp(op) {
+				// Often the address of the last access (the compiler shares
+				// the check's work).
+				if lastMem != nil && rng.Intn(2) == 0 {
+					in.Imm = lastMem.Imm
+					if isIndirect(op) == isIndirect(lastMem.Op) {
+						base := baseReg(lastMem)
+						if op >= isa.StoreImmIndU8 && op <= isa.StoreImmIndU64 {
+							in.A = base
+						} else {
+							in.B = base
+						}
+					}
+				}
+				cp := in
+				lastMem = &cp
+			}
 			if op == isa.LoadImm64 {
 				in.Imm = int64(special(rng, sc.pages))
 			}
@@ -223,6 +241,22 @@ func genScenario(rng *rand.Rand) scenario {
 		sc.pc = uint32(rng.Intn(len(blob)))
 	}
 	return sc
+}
+
+func isMemOp(op isa.Op) bool {
+	return (op >= isa.StoreImmU8 && op <= isa.StoreImmU64) || (op >= isa.LoadU8 && op <= isa.StoreImmIndU64) ||
+		(op >= isa.StoreIndU8 && op <= isa.LoadIndU64)
+}
+
+func isIndirect(op isa.Op) bool {
+	return (op >= isa.StoreImmIndU8 && op <= isa.StoreImmIndU64) || (op >= isa.StoreIndU8 && op <= isa.LoadIndU64)
+}
+
+func baseReg(in *isa.Ins) uint8 {
+	if in.Op >= isa.StoreImmIndU8 && in.Op <= isa.StoreImmIndU64 {
+		return in.A
+	}
+	return in.B
 }
 
 // machine is one engine's instance of a scenario.
