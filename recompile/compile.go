@@ -143,7 +143,8 @@ type compiler struct {
 
 	cse     memCSE            // see memCSE
 	buf     []isa.Instruction // the block being compiled
-	costP   isa.Program       // reused for gas.BlockCost
+	costP   isa.Program       // reused for the gas model
+	calc    *gas.Calculator
 	invalid bool              // GP 0.8 validation failed
 
 	// prelude
@@ -194,7 +195,7 @@ func packedSlice(ratio, maxLen uint64) int64 {
 func (c *compiler) cost() uint32 {
 	if c.model == vm.GasBlockCost {
 		c.costP.Instrs = c.buf
-		return gas.BlockCost(&c.costP, 0, len(c.buf)-1)
+		return c.calc.BlockCost(&c.costP, 0, len(c.buf)-1)
 	}
 	return uint32(len(c.buf))
 }
@@ -350,6 +351,7 @@ func (c *compiler) compile() error {
 func (c *compiler) compilePart(w walker) error {
 	n := c.n
 	c.costP = isa.Program{Code: c.code, Bitmask: c.mask, Numbering: c.num}
+	c.calc = new(gas.Calculator)
 	c.pcs = make([]uint32, 0, n)
 	c.offs = make([]uint32, 0, n)
 	c.starts = make([]uint64, (n+63)/64)
