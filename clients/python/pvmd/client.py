@@ -205,9 +205,9 @@ class HostCall:
         #: Gas left (after the ``ecalli`` was paid for); set it to charge.
         self.gas: int = msg.gas
         #: φ0..φ12; change them to answer (φ7 holds a host call's result).
-        self.registers: list = list(msg.registers)
+        self.registers: list = msg.registers[:]
         self._gas0 = msg.gas
-        self._regs0 = tuple(msg.registers)
+        self._regs0 = self.registers.copy()
         self._writes: list = []
         self._end = pb.EXIT_STATUS_UNSPECIFIED
 
@@ -238,18 +238,26 @@ class HostCall:
     def out_of_gas(self) -> None:
         self.end(Status.OUT_OF_GAS)
 
-    def _resume(self) -> pb.Resume:
+    def _request(self) -> pb.SessionRequest:
+        """The Resume that sends the changes, in a SessionRequest."""
         regs = self.registers
         if len(regs) != NUM_REGISTERS:
             raise ValueError(f"HostCall.registers must have {NUM_REGISTERS} values, has {len(regs)}")
-        r = pb.Resume(instance_id=self.instance.id, memory_writes=self._writes, end_with=self._end)
+        req = pb.SessionRequest()
+        r = req.resume
+        r.instance_id = self.instance.id
         r0 = self._regs0
-        for i in range(NUM_REGISTERS):
-            if regs[i] != r0[i]:
-                r.set_registers.append(pb.RegisterValue(index=i, value=regs[i]))
+        if regs != r0:
+            for i in range(NUM_REGISTERS):
+                if regs[i] != r0[i]:
+                    r.set_registers.add(index=i, value=regs[i])
         if self.gas != self._gas0:
             r.gas = self.gas
-        return r
+        if self._writes:
+            r.memory_writes.extend(self._writes)
+        if self._end:
+            r.end_with = self._end
+        return req
 
     def __repr__(self) -> str:
         return f"HostCall(id={self.id}, pc={self.pc}, gas={self.gas}, registers={self.registers})"
@@ -350,7 +358,7 @@ class Instance:
                 if handler is None:
                     raise ValueError(f"host call {out.id} at pc {out.pc} and no handler to answer it")
                 handler(out)
-                out = session._step(pb.SessionRequest(resume=out._resume()), self)
+                out = session._step(out._request(), self)
             elif out.status == Status.PAGE_FAULT and on_page_fault is not None and on_page_fault(out):
                 out = self.resume()
             else:
@@ -376,7 +384,7 @@ class Instance:
         ``registers`` ({index: value}), ``gas``, ``memory_writes``
         ({address: bytes} or pairs) and ``end_with`` verdict directly."""
         if call is not None:
-            msg = call._resume()
+            return self.session._step(call._request(), self)
         else:
             msg = pb.Resume(instance_id=self.id, set_registers=_regs(registers or {}),
                             memory_writes=[pb.MemoryChunk(address=a, data=bytes(d)) for a, d in _chunks(memory_writes)],
