@@ -145,7 +145,7 @@ type compiler struct {
 	buf     []isa.Instruction // the block being compiled
 	costP   isa.Program       // reused for the gas model
 	calc    *gas.Calculator
-	invalid bool              // GP 0.8 validation failed
+	invalid bool // GP 0.8 validation failed
 
 	// prelude
 	exitOff  int
