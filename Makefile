@@ -3,7 +3,7 @@ GO ?= go
 SHARED ?= $(abspath ../shared)
 export PVMD_SHARED := $(SHARED)
 
-.PHONY: all build test vet fmt-check bench fuzz demo
+.PHONY: all build test test-go test-clients vet fmt-check bench fuzz demo
 
 all: build
 
@@ -19,10 +19,17 @@ demo: build
 	echo "pvmd is serving on unix://$$sock (metrics on http://127.0.0.1:9464/metrics)"; \
 	bin/pvmd demo --addr unix://$$sock
 
-# The whole test suite: static checks, then every Go test (unit, vectors,
-# e2e against the real binary). Needs ../shared for the vector tests.
-test: vet fmt-check
+# The whole test suite: static checks, the client libraries against the real
+# daemon, then every Go test (unit, vectors, fuzz corpora, e2e against the
+# real binary, the C ABI). Needs ../shared for the vector tests; the client
+# suites need what clients/install-deps.sh installs.
+test: vet fmt-check test-clients test-go
+
+test-go:
 	$(GO) test -count=1 -timeout 15m ./...
+
+test-clients:
+	clients/test.sh
 
 vet:
 	$(GO) vet ./...
