@@ -88,7 +88,6 @@ type branchFix struct {
 	rel    int32 // offset of the rel32 field
 	target uint32
 	idx    uint32 // the branch
-	block  uint32 // the branch's gas block
 }
 
 // compiler holds the state of one compilation.
@@ -122,6 +121,9 @@ type compiler struct {
 	bCost  []uint32 // each block's cost under the gas model
 	bLabel []int32  // code offset of each block's gas check
 	bPC    []uint32 // each block's first pc
+	// blockBits and blockRank find a block by its first pc (indexBlocks).
+	blockBits []uint64
+	blockRank []uint32
 	starts []uint64 // bit i: instruction i is a basic-block start (ϖ), a valid jump target
 
 	hotSites  []site
@@ -311,8 +313,9 @@ func (c *compiler) compile() error {
 		return err
 	}
 	c.merge(parts)
-	for i, q := range parts {
-		c.resolveBranches(q, c.partBase[i], c.partBlockBase[i])
+	c.indexBlocks()
+	for _, q := range parts {
+		c.resolveBranches(q)
 		if !q.hot.Finish() || !q.cold.Finish() {
 			img.Release()
 			return fmt.Errorf("recompile: internal error: unbound label")
@@ -323,7 +326,7 @@ func (c *compiler) compile() error {
 	// offset from the table, or 0 (no block).
 	jt := mem[c.jtOff:end]
 	for k, pc := range c.jumpTable {
-		if off, ok := c.blockLabel(pc, len(c.bStart)/2); ok {
+		if off, ok := c.blockLabel(pc); ok {
 			binary.LittleEndian.PutUint32(jt[8*(k+1):], uint32(int32(int(off)-c.jtOff)))
 		}
 	}
@@ -559,56 +562,51 @@ func (c *compiler) jumpTo(cond amd64.Cond, always bool, target, idx uint32) {
 	} else {
 		rel = c.hot.JccRel(cond)
 	}
-	c.branches = append(c.branches, branchFix{rel: int32(rel), target: target, idx: idx, block: uint32(len(c.bStart) - 1)})
+	c.branches = append(c.branches, branchFix{rel: int32(rel), target: target, idx: idx})
+}
+
+// indexBlocks builds the rank directory blockLabel uses: a bit per code byte
+// set where a gas block starts, and the number of set bits before each
+// 64-bit word.
+func (c *compiler) indexBlocks() {
+	words := len(c.code)/64 + 1
+	c.blockBits = make([]uint64, words)
+	c.blockRank = make([]uint32, words)
+	for _, pc := range c.bPC {
+		c.blockBits[pc/64] |= 1 << (pc % 64)
+	}
+	var n uint32
+	for w, b := range c.blockBits {
+		c.blockRank[w] = n
+		n += uint32(bits.OnesCount64(b))
+	}
 }
 
 // blockLabel returns the code offset of the gas check of the block at pc if
-// pc is a basic-block start (ϖ). Every ϖ start begins a gas block, so it
-// searches the blocks by their first pc, outwards from block near (branch
-// targets are mostly near their branch).
-func (c *compiler) blockLabel(pc uint32, near int) (int32, bool) {
-	bpc := c.bPC
-	nb := len(bpc)
-	if nb == 0 {
+// pc is a basic-block start (ϖ). Every ϖ start begins a gas block; the rank
+// directory gives the block's number.
+func (c *compiler) blockLabel(pc uint32) (int32, bool) {
+	w := int(pc / 64)
+	if w >= len(c.blockBits) {
 		return 0, false
 	}
-	i := min(max(near, 0), nb-1)
-	lo, hi := i, i+1 // the answer is in [lo, hi]
-	if bpc[i] < pc {
-		for step := 1; hi < nb && bpc[hi] < pc; step *= 2 {
-			lo = hi
-			hi += step
-		}
-		hi = min(hi, nb)
-	} else {
-		for step := 1; lo > 0 && bpc[lo] > pc; step *= 2 {
-			hi = lo
-			lo -= step
-		}
-		lo = max(lo, 0)
-	}
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if bpc[m] < pc {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo == nb || bpc[lo] != pc {
+	word := c.blockBits[w]
+	bit := uint64(1) << (pc % 64)
+	if word&bit == 0 {
 		return 0, false
 	}
-	if k := c.bStart[lo]; c.starts[k/64]&(1<<(k%64)) == 0 {
+	b := c.blockRank[w] + uint32(bits.OnesCount64(word&(bit-1)))
+	if k := c.bStart[b]; c.starts[k/64]&(1<<(k%64)) == 0 {
 		return 0, false
 	}
-	return c.bLabel[lo], true
+	return c.bLabel[b], true
 }
 
 // resolveBranches points part q's static jumps at their blocks (using c's
 // merged tables), or at a panic exit where the target is not a block start.
-func (c *compiler) resolveBranches(q *compiler, base, blockBase int) {
+func (c *compiler) resolveBranches(q *compiler) {
 	for _, b := range q.branches {
-		if off, ok := c.blockLabel(b.target, int(b.block)+blockBase); ok {
+		if off, ok := c.blockLabel(b.target); ok {
 			q.hot.PatchRel32(int(b.rel), int(off))
 			continue
 		}
