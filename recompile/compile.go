@@ -124,7 +124,7 @@ type compiler struct {
 	// blockBits and blockRank find a block by its first pc (indexBlocks).
 	blockBits []uint64
 	blockRank []uint32
-	starts []uint64 // bit i: instruction i is a basic-block start (ϖ), a valid jump target
+	starts    []uint64 // bit i: instruction i is a basic-block start (ϖ), a valid jump target
 
 	hotSites  []site
 	coldSites []site
@@ -139,9 +139,8 @@ type compiler struct {
 	// offset of the next part's code, or -1 for the last part.
 	n    int
 	next int
-	// partBase and partBlockBase are the first instruction and block
-	// numbers of each part, once merged.
-	partBase, partBlockBase []int
+	// partBase is the first instruction number of each part, once merged.
+	partBase []int
 
 	cse     memCSE            // see memCSE
 	buf     []isa.Instruction // the block being compiled
@@ -392,9 +391,8 @@ func (c *compiler) compilePart(w walker) error {
 	}
 }
 
-// merge joins the parts' instruction and block tables into c's; instruction
-// and block numbers of part i are offset by partBase[i] and
-// partBlockBase[i].
+// merge joins the parts' instruction and block tables into c's; the
+// instruction numbers of part i are offset by partBase[i].
 func (c *compiler) merge(parts []*compiler) {
 	var n, nb int
 	for _, q := range parts {
@@ -405,7 +403,7 @@ func (c *compiler) merge(parts []*compiler) {
 		q := parts[0]
 		c.pcs, c.offs, c.starts = q.pcs, q.offs, q.starts
 		c.bStart, c.bCost, c.bLabel, c.bPC = q.bStart, q.bCost, q.bLabel, q.bPC
-		c.partBase, c.partBlockBase = []int{0}, []int{0}
+		c.partBase = []int{0}
 		c.ratio, c.maxLen, c.invalid = q.ratio, q.maxLen, q.invalid
 		return
 	}
@@ -419,7 +417,6 @@ func (c *compiler) merge(parts []*compiler) {
 	for _, q := range parts {
 		base := len(c.pcs)
 		c.partBase = append(c.partBase, base)
-		c.partBlockBase = append(c.partBlockBase, len(c.bStart))
 		c.pcs = append(c.pcs, q.pcs...)
 		c.offs = append(c.offs, q.offs...)
 		for _, b := range q.bStart {
