@@ -15,11 +15,13 @@ import (
 	"github.com/pvmd/pvmd/vm/isa"
 )
 
-// Generated code layout (one buffer):
+// Generated code layout (one image, see compile):
 //
-//	prelude: the exit routine, eight memory-check routines, constants
-//	blocks:  every gas block in pc order, each opening with its gas check
-//	cold:    out-of-line stubs (failed gas checks, memory slow paths, exits)
+//	prelude:    the exit routine, eight memory-check routines, constants
+//	hot parts:  every gas block in pc order, each opening with its gas check
+//	cold parts: out-of-line stubs (failed gas checks, memory slow paths,
+//	            exits, entries that set registers up)
+//	jump table: the native form of the program's jump table
 //
 // Every way out of generated code is a call to the exit routine, which
 // records the call's return address (the "site") and rax, and returns to the
@@ -92,8 +94,8 @@ type branchFix struct {
 
 // compiler holds the state of one compilation.
 type compiler struct {
-	// hot holds the blocks; cold (further on in the same image) the prelude
-	// and the out-of-line stubs.
+	// hot holds the blocks; cold (further on in the same image) the
+	// out-of-line stubs.
 	hot, cold amd64.Asm
 	img       *native.Code
 	code      []byte
