@@ -366,12 +366,19 @@ func (c *compiler) compilePart(w walker) error {
 	c.bLabel = make([]int32, 0, n/3)
 	c.bPC = make([]uint32, 0, n/3)
 	c.branches = make([]branchFix, 0, n/4)
-	var in isa.Instruction
+	c.buf = make([]isa.Instruction, 0, 64)
 	for {
-		// Gather one gas block.
+		// Gather one gas block, decoding in place.
 		c.buf = c.buf[:0]
-		for w.next(&in) {
-			c.buf = append(c.buf, in)
+		for {
+			if len(c.buf) == cap(c.buf) {
+				c.buf = append(c.buf, isa.Instruction{})[:len(c.buf)]
+			}
+			in := &c.buf[:len(c.buf)+1][len(c.buf)]
+			if !w.next(in) {
+				break
+			}
+			c.buf = c.buf[:len(c.buf)+1]
 			if in.EndsBlock() {
 				break
 			}
