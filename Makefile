@@ -1,7 +1,8 @@
 # The commands the README opens with, and the ones CI runs.
 GO ?= go
-SHARED ?= $(abspath ../shared)
-export PVMD_SHARED := $(SHARED)
+# The shared data (vectors, benchmark programs): $PVMD_SHARED, or ../shared.
+PVMD_SHARED ?= $(abspath ../shared)
+export PVMD_SHARED
 
 .PHONY: all build test test-go test-clients vet fmt-check bench fuzz demo
 

@@ -1,17 +1,23 @@
 // Package engines chooses an engine by name: "interpreter", "recompiler", or
-// "auto" (the fastest one this machine supports).
+// "auto" (the fastest one this machine supports: the recompiler on
+// linux/amd64, the interpreter elsewhere).
 package engines
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/pvmd/pvmd/recompile"
 	"github.com/pvmd/pvmd/vm"
 	"github.com/pvmd/pvmd/vm/interp"
 )
 
-// all lists the engines this build has, fastest first.
+// all lists the engines this machine can run, fastest first: the
+// recompiler where native code runs (linux/amd64), then the interpreter.
 func all() []vm.Engine {
+	if recompile.Supported() {
+		return []vm.Engine{recompile.New(), interp.New()}
+	}
 	return []vm.Engine{interp.New()}
 }
 
