@@ -34,11 +34,17 @@ type instance struct {
 	last vm.Exit
 	// slices counts the returns to Go at the end of a gas slice (tests).
 	slices int
+	// exited is set once a run has stopped since the last SetPC: PC is then
+	// the exiting pc.
+	exited bool
 }
 
 func (x *instance) State() *vm.State { return &x.st }
 
 func (x *instance) PC() uint32 {
+	if x.exited {
+		return x.last.PC
+	}
 	if x.next == resumeBadEntry {
 		return x.pc
 	}
@@ -46,7 +52,7 @@ func (x *instance) PC() uint32 {
 }
 
 func (x *instance) SetPC(pc uint32) {
-	x.pc = pc
+	x.pc, x.exited = pc, false
 	if x.c.invalid {
 		x.next = resumeBadEntry
 		return
@@ -229,7 +235,7 @@ func (x *instance) entryCost(i, last int) int64 {
 }
 
 func (x *instance) stop(e vm.Exit, next resume) vm.Exit {
-	x.last, x.next = e, next
+	x.last, x.next, x.exited = e, next, true
 	return e
 }
 
@@ -245,7 +251,7 @@ func (x *instance) badEntry() vm.Exit {
 		x.st.Gas--
 		x.st.Instructions++
 	}
-	x.last, x.next = e, resumeDone
+	x.last, x.next, x.exited = e, resumeDone, true
 	return e
 }
 

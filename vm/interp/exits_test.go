@@ -369,3 +369,23 @@ func TestRunAfterCloseAndNegativeGas(t *testing.T) {
 		t.Errorf("Run after Close: %v", err)
 	}
 }
+
+func TestPCAfterExits(t *testing.T) {
+	prog := asm(isa.Ins{Op: isa.LoadImm, A: r1, Imm: 1}, isa.Ins{Op: isa.Ecalli, Imm: 2}, isa.Ins{Op: isa.Trap})
+	inst := start(t, vm.GP08, prog)
+	if inst.PC() != 0 {
+		t.Errorf("PC before running: %d", inst.PC())
+	}
+	run(t, inst)
+	if inst.PC() != 3 {
+		t.Errorf("PC at the host call: %d, want the ecalli's 3", inst.PC())
+	}
+	inst.SetPC(1) // inside the first instruction
+	if inst.PC() != 1 {
+		t.Errorf("PC after SetPC(1): %d", inst.PC())
+	}
+	wantExit(t, run(t, inst), vm.Panic, 1)
+	if inst.PC() != 1 {
+		t.Errorf("PC after a panic at a bad entry: %d, want 1", inst.PC())
+	}
+}

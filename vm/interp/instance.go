@@ -32,11 +32,17 @@ type instance struct {
 	next   resume
 	last   vm.Exit
 	closed bool
+	// exited is set once a run has stopped since the last SetPC: PC is then
+	// the exiting pc.
+	exited bool
 }
 
 func (x *instance) State() *vm.State { return &x.st }
 
 func (x *instance) PC() uint32 {
+	if x.exited {
+		return x.last.PC
+	}
 	if x.next == resumeBadEntry {
 		return x.pc
 	}
@@ -44,7 +50,7 @@ func (x *instance) PC() uint32 {
 }
 
 func (x *instance) SetPC(pc uint32) {
-	x.pc = pc
+	x.pc, x.exited = pc, false
 	i, ok := x.c.index(pc)
 	switch {
 	case x.c.invalid != nil, !ok, x.c.profile.Validates() && int(i) >= x.c.nReal-1:
@@ -184,7 +190,7 @@ func (x *instance) finish(kind exitKind, at int, aux uint64, last int) vm.Exit {
 }
 
 func (x *instance) stop(e vm.Exit, next resume) vm.Exit {
-	x.last, x.next = e, next
+	x.last, x.next, x.exited = e, next, true
 	return e
 }
 
@@ -200,7 +206,7 @@ func (x *instance) badEntry() vm.Exit {
 		x.st.Gas--
 		x.st.Instructions++
 	}
-	x.last, x.next = e, resumeDone
+	x.last, x.next, x.exited = e, resumeDone, true
 	return e
 }
 
