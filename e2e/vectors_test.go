@@ -267,28 +267,6 @@ func (w *expectation) compare(s *st.Session, id uint64, resp *pb.SessionResponse
 			}
 		}
 	}
-	want := map[uint32]byte{}
-	for _, c := range w.memory {
-		for i, b := range c.Contents {
-			if b != 0 {
-				want[c.Address+uint32(i)] = b
-			}
-		}
-	}
-	var bad []uint32
-	for a, b := range got {
-		if want[a] != b {
-			bad = append(bad, a)
-		}
-	}
-	for a := range want {
-		if _, ok := got[a]; !ok {
-			bad = append(bad, a)
-		}
-	}
-	if len(bad) > 0 {
-		slices.Sort(bad)
-		add("memory: %d bytes differ, first at %#x: got %#x, want %#x", len(bad), bad[0], got[bad[0]], want[bad[0]])
-	}
+	diffs = append(diffs, vectors.CompareMemory(got, w.memory)...)
 	return diffs, nil
 }

@@ -45,7 +45,7 @@ func (w *expectation) compare(m *Machine, exit vm.Exit) []string {
 	case w.fault != nil && *w.fault != exit.FaultAddress:
 		add("page fault address: got %#x, want %#x", exit.FaultAddress, *w.fault)
 	}
-	diffs = append(diffs, compareMemory(m.NonZeroBytes(), w.memory)...)
+	diffs = append(diffs, CompareMemory(m.NonZeroBytes(), w.memory)...)
 	return diffs
 }
 
@@ -66,7 +66,9 @@ func (m *Machine) NonZeroBytes() map[uint32]byte {
 	return out
 }
 
-func compareMemory(got map[uint32]byte, want []MemoryChunk) []string {
+// CompareMemory compares the non-zero bytes of a machine's memory (address
+// to byte) with a vector's expected memory, and describes any difference.
+func CompareMemory(got map[uint32]byte, want []MemoryChunk) []string {
 	wantBytes := make(map[uint32]byte)
 	for _, c := range want {
 		for i, b := range c.Contents {

@@ -88,9 +88,9 @@ func (m *Machine) mapRange(e PageMapEntry) error {
 	return nil
 }
 
-// NewFlat compiles and instantiates a flat vector, ready to run.
-func NewFlat(v *Flat, eng vm.Engine, p vm.Profile) (*Machine, error) {
-	cb, err := program.DecodeCodeBlob(v.Program)
+// newMachine compiles a code blob and instantiates it with empty memory.
+func newMachine(blob []byte, pc uint32, eng vm.Engine, p vm.Profile) (*Machine, error) {
+	cb, err := program.DecodeCodeBlob(blob)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,16 @@ func NewFlat(v *Flat, eng vm.Engine, p vm.Profile) (*Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Machine{Instance: c.Instantiate(mem, v.InitialPC)}
+	return &Machine{Instance: c.Instantiate(mem, pc)}, nil
+}
+
+// NewFlat compiles and instantiates a flat vector, ready to run.
+func NewFlat(v *Flat, eng vm.Engine, p vm.Profile) (*Machine, error) {
+	m, err := newMachine(v.Program, v.InitialPC, eng, p)
+	if err != nil {
+		return nil, err
+	}
+	mem := m.State().Mem
 	for _, e := range v.InitialPageMap {
 		if err := m.mapRange(e); err != nil {
 			m.Close()
@@ -141,20 +150,12 @@ func runStepped(v *Stepped, eng vm.Engine, p vm.Profile) ([]string, error) {
 	if err != nil || len(v.Steps) == 0 {
 		return diffs, err
 	}
-	cb, err := program.DecodeCodeBlob(v.Program)
+	m, err := newMachine(v.Program, v.InitialPC, eng, p)
 	if err != nil {
 		return nil, err
 	}
-	c, err := eng.Compile(cb, p)
-	if err != nil {
-		return nil, err
-	}
-	mem, err := memory.New()
-	if err != nil {
-		return nil, err
-	}
-	m := &Machine{Instance: c.Instantiate(mem, v.InitialPC)}
 	defer m.Close()
+	mem := m.State().Mem
 	m.State().Gas = v.InitialGas
 	var exit vm.Exit
 	for k, s := range v.Steps {
