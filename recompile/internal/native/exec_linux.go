@@ -67,8 +67,8 @@ func (c *Code) Prefault(start, end int) {
 func (c *Code) Writable() []byte { return c.mem }
 
 // Seal makes the parts [start, end) of the reservation read+execute and
-// unmaps the rest. Parts must be in increasing order and not overlap once
-// rounded out to pages.
+// unmaps the rest. Parts must be in increasing order; parts that share a
+// page once rounded out to pages are merged.
 func (c *Code) Seal(parts ...[2]int) error {
 	if c.mem == nil {
 		return fmt.Errorf("code already sealed")
@@ -82,7 +82,11 @@ func (c *Code) Seal(parts ...[2]int) error {
 	}
 	var err error
 	for _, p := range parts {
-		start, end := p[0]&^(pageSize-1), roundPage(p[1])
+		// Parts that share a page once rounded out are kept once: a page
+		// in two kept slices would be unmapped twice by Release, and the
+		// second munmap could hit a mapping another compile has made there
+		// in between.
+		start, end := max(p[0]&^(pageSize-1), pos), roundPage(p[1])
 		if end <= start {
 			continue
 		}

@@ -125,3 +125,27 @@ func TestSealParts(t *testing.T) {
 		t.Errorf("aux %d site %#x", ctx.Aux, ctx.Site-c.Base())
 	}
 }
+
+// Parts that share a page once rounded out are kept once, so that Release
+// never unmaps a page twice.
+func TestSealMergesSharedPages(t *testing.T) {
+	c, err := Reserve(3 * pageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Release()
+	if err := c.Seal([2]int{0, 100}, [2]int{200, pageSize + 10}, [2]int{2*pageSize + 1, 2*pageSize + 2}); err != nil {
+		t.Fatal(err)
+	}
+	var prevEnd uintptr
+	for _, k := range c.kept {
+		start := addrOf(k)
+		if start < prevEnd {
+			t.Fatalf("kept parts overlap: %#x < %#x", start, prevEnd)
+		}
+		prevEnd = start + uintptr(len(k))
+	}
+	if c.Size() != 3*pageSize {
+		t.Errorf("size %d, want 3 pages", c.Size())
+	}
+}
