@@ -79,6 +79,9 @@ func (x *instance) perInstruction() bool { return x.c.profile.Gas == vm.GasPerIn
 
 // Run executes until an exit (see vm.Instance).
 func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
+	if x.st.Mem == nil {
+		return vm.Exit{}, vm.ErrClosed
+	}
 	c := x.c
 	switch x.next {
 	case resumeDone:

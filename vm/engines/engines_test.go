@@ -2,11 +2,15 @@ package engines
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
 	"github.com/pvmd/pvmd/internal/shared"
 	"github.com/pvmd/pvmd/vm"
+	"github.com/pvmd/pvmd/vm/isa"
+	"github.com/pvmd/pvmd/vm/memory"
+	"github.com/pvmd/pvmd/vm/program"
 	"github.com/pvmd/pvmd/vm/vectors"
 )
 
@@ -87,5 +91,36 @@ func BenchmarkPrograms(b *testing.B) {
 				b.ReportMetric(float64(instructions)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Minstr/s")
 			})
 		}
+	}
+}
+
+// Every engine keeps the Instance contract for a closed instance: Run fails
+// with vm.ErrClosed (never a crash) and Close may be called again.
+func TestRunAfterClose(t *testing.T) {
+	blob := isa.NewAsm(isa.GP08).I(isa.Ins{Op: isa.Trap}).MustBlob()
+	cb, err := program.DecodeCodeBlob(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, eng := range all() {
+		c, err := eng.Compile(cb, vm.GP08)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem, err := memory.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst := c.Instantiate(mem, 0)
+		if err := inst.Close(); err != nil {
+			t.Errorf("%s: Close: %v", eng.Name(), err)
+		}
+		if _, err := inst.Run(context.Background()); !errors.Is(err, vm.ErrClosed) {
+			t.Errorf("%s: Run after Close: %v, want vm.ErrClosed", eng.Name(), err)
+		}
+		if err := inst.Close(); err != nil {
+			t.Errorf("%s: second Close: %v", eng.Name(), err)
+		}
+		c.Release()
 	}
 }
