@@ -22,7 +22,7 @@ func TestLoad(t *testing.T) {
 	const gas = 100_000
 	d := startDaemon(t)
 	clients := map[string]pb.PvmdServiceClient{"tcp": d.dial(t, "tcp"), "unix": d.dial(t, "unix")}
-	var auto string // the engine "auto" resolves to: the first Info lists
+	var auto string             // the engine "auto" resolves to: the first Info lists
 	for _, c := range clients { // connect both before measuring the baseline
 		auto = check[*pb.InfoResponse](t)(c.Info(context.Background(), &pb.InfoRequest{})).GetEngines()[0]
 	}
