@@ -1,6 +1,9 @@
 package isa
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // MaxSkip is the longest gap after an opcode byte (spec notes §2): an
 // instruction spans at most 1+MaxSkip bytes.
@@ -40,12 +43,26 @@ func isSet(bitmask []byte, codeLen, i int) bool {
 // Skip returns skip(i): how many bytes follow the opcode at i before the next
 // instruction start, capped at MaxSkip.
 func Skip(bitmask []byte, codeLen, i int) int {
-	for s := 0; s < MaxSkip; s++ {
-		if isSet(bitmask, codeLen, i+1+s) {
-			return s
+	j := i + 1
+	if j >= codeLen {
+		return 0
+	}
+	// A window of the bitmask from bit j: at least 25 valid bits, enough to
+	// see MaxSkip positions.
+	b := j >> 3
+	var w uint32
+	if b+4 <= len(bitmask) {
+		w = binary.LittleEndian.Uint32(bitmask[b:])
+	} else {
+		for k := 0; b+k < len(bitmask); k++ {
+			w |= uint32(bitmask[b+k]) << (8 * k)
 		}
 	}
-	return MaxSkip
+	w >>= uint(j & 7)
+	if rem := codeLen - j; rem < 32 {
+		w |= ^uint32(0) << uint(rem) // past the code every bit counts as set
+	}
+	return min(bits.TrailingZeros32(w), MaxSkip)
 }
 
 // operandReader reads immediates from ζ, the code followed by zeros.

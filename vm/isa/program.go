@@ -3,6 +3,7 @@ package isa
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"sort"
 )
 
@@ -69,10 +70,8 @@ func (in *Instruction) canFallInto() bool {
 // estimateCount is the number of set bitmask bits plus the end trap.
 func estimateCount(bitmask []byte, codeLen int) int {
 	n := 1
-	for i := 0; i < codeLen; i++ {
-		if bitmask[i>>3]&(1<<(i&7)) != 0 {
-			n++
-		}
+	for _, b := range bitmask {
+		n += bits.OnesCount8(b)
 	}
 	return n
 }
