@@ -137,6 +137,10 @@ type compiler struct {
 	// hotBytes and coldBytes are the sizes of the code (all parts).
 	hotBytes, coldBytes int
 
+	// hotPF and coldPF are where the part's regions stop being
+	// prefaulted (see prefault).
+	hotPF, coldPF int
+
 	// n bounds the number of positions of a part; next is the image
 	// offset of the next part's code, or -1 for the last part.
 	n    int
@@ -144,7 +148,20 @@ type compiler struct {
 	// partBase is the first instruction number of each part, once merged.
 	partBase []int
 
-	cse     memCSE            // see memCSE
+	// a is where emit writes: the hot code, or the cold code while a
+	// group's exact copy is emitted (exact set, see memory.go).
+	a     *amd64.Asm
+	exact bool
+	// bases says where generated code finds the guest memory and the
+	// permission table (see memBases).
+	bases memBases
+	// grp is the memory access group being emitted (see memory.go).
+	grp memGroup
+	// zf is the guest register whose zero test the host's ZF holds after
+	// the last instruction emitted, or -1.
+	zf int
+	// first is the index of the block's first instruction.
+	first   uint32
 	buf     []isa.Instruction // the block being compiled
 	costP   isa.Program       // reused for the gas model
 	calc    *gas.Calculator
@@ -256,7 +273,7 @@ func (c *compiler) compile() error {
 		lo, hi := cuts[i], min(cuts[i+1], len(c.code))
 		n := positions(c.code[lo:hi], c.mask[lo/8:(hi+7)/8])
 		parts[i] = &compiler{code: c.code, mask: c.mask, num: c.num, model: c.model, feat: c.feat,
-			jumpEntries: c.jumpEntries, count: c.count, n: n}
+			jumpEntries: c.jumpEntries, count: c.count, n: n, bases: c.bases}
 		hot[i+1] = hot[i] + n*maxHot + 4096
 	}
 	cold[0] = hot[k]
@@ -283,12 +300,17 @@ func (c *compiler) compile() error {
 	var wg sync.WaitGroup
 	for i, q := range parts {
 		// Most programs need about 20 bytes of hot code and 5 of cold code
-		// per instruction: map that much in at once.
-		img.Prefault(hot[i], hot[i]+q.n*22)
-		img.Prefault(cold[i], cold[i]+q.n*5)
+		// per instruction: map most of that in at once, the rest as the
+		// code grows (see prefault).
+		q.img = img
+		q.hotPF, q.coldPF = hot[i]+q.n*18, cold[i]+q.n*4
+		img.Prefault(hot[i], q.hotPF)
+		img.Prefault(cold[i], q.coldPF)
 		q.hot = amd64.NewAsm(mem[hot[i]:hot[i+1]], hot[i])
 		q.cold = amd64.NewAsm(mem[cold[i]:cold[i+1]], cold[i])
 		q.exitOff, q.checkOff, q.constOff, q.jtOff = c.exitOff, c.checkOff, c.constOff, c.jtOff
+		q.bases = c.bases
+		q.a = &q.hot
 		q.next = -1
 		if i+1 < k {
 			q.next = hot[i+1]
@@ -391,12 +413,28 @@ func (c *compiler) compilePart(w walker) error {
 			}
 			return nil
 		}
+		c.prefault()
 		if c.hot.Room() < maxHot*len(c.buf) || c.cold.Room() < maxCold*len(c.buf) {
 			// Cannot happen with the bounds above; fail rather than let the
 			// code grow out of the image.
 			return fmt.Errorf("recompile: internal error: code size bound exceeded")
 		}
 		c.emitBlock()
+	}
+}
+
+// prefault maps in the next stretch of the part's hot or cold region
+// before the code reaches it: a page fault costs about as much as mapping
+// a dozen pages at once in this kind of VM.
+func (c *compiler) prefault() {
+	const margin, chunk = 8 << 10, 64 << 10
+	if c.hot.Len()+margin > c.hotPF {
+		c.img.Prefault(c.hotPF, c.hotPF+chunk)
+		c.hotPF += chunk
+	}
+	if c.cold.Len()+margin > c.coldPF {
+		c.img.Prefault(c.coldPF, c.coldPF+chunk)
+		c.coldPF += chunk
 	}
 }
 
@@ -493,7 +531,9 @@ func (c *compiler) emitBlock() {
 	c.bCost = append(c.bCost, cost)
 	c.bLabel = append(c.bLabel, int32(a.Len()))
 	c.bPC = append(c.bPC, c.buf[0].PC)
-	c.cse.valid = false
+	c.first = first
+	c.zf = -1
+	c.grp = memGroup{}
 	if c.buf[0].BlockStart {
 		c.starts[first/64] |= 1 << (first % 64)
 	}
@@ -525,7 +565,7 @@ func (c *compiler) emitBlock() {
 		c.pcs = append(c.pcs, in.PC)
 		c.offs = append(c.offs, uint32(a.Len()))
 		c.checkValid(in)
-		c.emit(in, idx, uint32(n-1-k))
+		c.emit(in, k, idx, uint32(n-1-k))
 	}
 }
 

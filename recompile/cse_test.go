@@ -11,13 +11,20 @@ import (
 	"github.com/pvmd/pvmd/vm/program"
 )
 
-// A load and a store to the same address share the address computation;
-// entering between them or at the store (a SetPC, a retry after a page
-// fault) still works.
+// A load and stores to the same address form a group checked once (see
+// memory.go); entering between them or at a later access (a SetPC, a retry
+// after a page fault) still works, with the bases in registers or in the
+// frame.
 func TestSharedAddress(t *testing.T) {
 	if !Supported() {
 		t.Skip("unsupported")
 	}
+	for _, eng := range []Engine{{feat: hostFeatures()}, {feat: hostFeatures(), frameBases: true}} {
+		testSharedAddress(t, eng)
+	}
+}
+
+func testSharedAddress(t *testing.T, eng Engine) {
 	a := isa.NewAsm(isa.GP07)
 	a.I(isa.Ins{Op: isa.LoadImm, A: 1, Imm: 0x20ff8})
 	a.I(isa.Ins{Op: isa.LoadImm, A: 2, Imm: 5})
@@ -32,15 +39,18 @@ func TestSharedAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, err := New().Compile(cb, vm.GP07)
+	rc, err := eng.Compile(cb, vm.GP07)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rc.Release()
 	c := rc.(*compiled)
+	if c.bases.mem < 0 != eng.frameBases {
+		t.Fatalf("bases %+v", c.bases)
+	}
 	for _, pc := range []uint32{10, 13, 16} {
 		// The store shares the address; Go enters it, and the instructions
-		// between, through the cold code that sets rax and rcx up.
+		// between, through the group's exact copy in the cold code.
 		if i, _ := c.index(pc); c.offs[i] < c.coldOrg {
 			t.Fatalf("pc %d is entered directly, not through the cold code", pc)
 		}
@@ -100,8 +110,9 @@ func TestSharedAddress(t *testing.T) {
 	}
 }
 
-// After an access crossing pages (checked by the slow path), a byte store to
-// the same address checks the first page, not the second.
+// A group whose first access, a read, crosses from a read-only page into a
+// writable one (allowed), and whose second, a byte store, writes the
+// read-only page: the store faults there.
 func TestSharedAddressAfterCrossing(t *testing.T) {
 	if !Supported() {
 		t.Skip("unsupported")
@@ -114,7 +125,7 @@ func TestSharedAddressAfterCrossing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, eng := range []vm.Engine{New(), interp.New()} {
+	for _, eng := range []vm.Engine{New(), Engine{feat: hostFeatures(), frameBases: true}, interp.New()} {
 		comp, err := eng.Compile(cb, vm.GP07)
 		if err != nil {
 			t.Fatal(err)

@@ -153,7 +153,10 @@ func genScenario(rng *rand.Rand) scenario {
 	for k := 0; k < 1+rng.Intn(4); k++ {
 		a.JumpTableEntry(target())
 	}
-	reg := func() uint8 { return uint8(rng.Intn(13)) }
+	// Sometimes a few registers only, leaving others free for the
+	// compiler (memBases).
+	nRegs := []int{13, 13, 11, 8}[rng.Intn(4)]
+	reg := func() uint8 { return uint8(rng.Intn(nRegs)) }
 	var lastMem *isa.Ins
 	for b := 0; b < nBlocks; b++ {
 		a.Label(label(b))
@@ -434,7 +437,7 @@ func TestDifferential(t *testing.T) {
 	if s := os.Getenv("RECOMPILE_DIFF_SEED"); s != "" {
 		seed, _ = strconv.ParseInt(s, 10, 64)
 	}
-	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), countSlot: true}}
+	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), countSlot: true}, Engine{feat: hostFeatures(), frameBases: true}}
 	// Every other scenario is compiled in parts, as large programs are.
 	defer func(b int) { partBytes = b }(partBytes)
 	for i := 0; i < n; i++ {

@@ -5,23 +5,19 @@ import (
 	"github.com/pvmd/pvmd/vm/isa"
 )
 
-// emit translates one instruction. idx is its index, unspent the number of
-// instructions after it in its block.
-func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
-	a := &c.hot
+// emit translates one instruction: in, at position k of the block (c.buf),
+// with index idx and unspent instructions after it in the block.
+func (c *compiler) emit(in *isa.Instruction, k int, idx, unspent uint32) {
+	a := c.a
+	// zf: the guest register whose zero test the flags hold (see c.zf).
+	zf := c.zf
+	c.zf = -1
 	if !in.Valid {
 		c.exitHere(siteTrap, idx, unspent)
 		return
 	}
 	A, B, D := reg(in.A), reg(in.B), reg(in.D)
 	imm := int32(in.Imm) // every immediate but load_imm_64's is a sign-extended 32-bit value
-	prev := c.cse
-	c.cse.valid = false
-	if w, ok := keepsScratch(in); ok && prev.valid && w != prev.base {
-		// rax and rcx survive this instruction, and so does the last
-		// access's address.
-		c.cse = prev
-	}
 	switch in.Op {
 	case isa.Trap:
 		c.exitHere(siteTrap, idx, unspent)
@@ -48,9 +44,18 @@ func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
 	case isa.BranchEqImm, isa.BranchNeImm, isa.BranchLtUImm, isa.BranchLeUImm, isa.BranchGeUImm,
 		isa.BranchGtUImm, isa.BranchLtSImm, isa.BranchLeSImm, isa.BranchGeSImm, isa.BranchGtSImm:
 		cond := immBranchCond[in.Op-isa.BranchEqImm]
-		if imm == 0 && (cond == amd64.CondE || cond == amd64.CondNE) {
+		switch {
+		case imm == 0 && (cond == amd64.CondE || cond == amd64.CondNE) && zf == int(in.A):
+			// The previous instruction left the flags of φA's zero test.
+			// Go may also enter here (a SetPC): through a stub that sets
+			// them.
+			entry := c.cold.Len()
+			c.cold.TestRR(A, A)
+			c.cold.JmpTo(a.Len())
+			c.offs[idx] = uint32(entry)
+		case imm == 0 && (cond == amd64.CondE || cond == amd64.CondNE):
 			a.TestRR(A, A)
-		} else {
+		default:
 			a.ALURI(amd64.CMP, A, imm)
 		}
 		c.jumpTo(cond, false, in.Target, idx)
@@ -59,27 +64,13 @@ func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
 		c.jumpTo(regBranchCond[in.Op-isa.BranchEq], false, in.Target, idx)
 
 	// ---- memory
-	case isa.LoadU8, isa.LoadI8, isa.LoadU16, isa.LoadI16, isa.LoadU32, isa.LoadI32, isa.LoadU64:
-		c.memAddr(-1, uint32(in.Imm), in.Op, idx, unspent, prev)
-		c.load(in.Op, A)
-	case isa.LoadIndU8, isa.LoadIndI8, isa.LoadIndU16, isa.LoadIndI16, isa.LoadIndU32, isa.LoadIndI32, isa.LoadIndU64:
-		c.memAddr(int(in.B), uint32(in.Imm), in.Op, idx, unspent, prev)
-		c.load(in.Op, A)
-		if in.A == in.B {
-			c.cse.valid = false // the base changed
-		}
-	case isa.StoreU8, isa.StoreU16, isa.StoreU32, isa.StoreU64:
-		c.memAddr(-1, uint32(in.Imm), in.Op, idx, unspent, prev)
-		a.Store(accessSize(in.Op), amd64.M(t0, 0), A)
-	case isa.StoreIndU8, isa.StoreIndU16, isa.StoreIndU32, isa.StoreIndU64:
-		c.memAddr(int(in.B), uint32(in.Imm), in.Op, idx, unspent, prev)
-		a.Store(accessSize(in.Op), amd64.M(t0, 0), A)
-	case isa.StoreImmU8, isa.StoreImmU16, isa.StoreImmU32, isa.StoreImmU64:
-		c.memAddr(-1, uint32(in.Imm), in.Op, idx, unspent, prev)
-		a.StoreImm(accessSize(in.Op), amd64.M(t0, 0), int32(in.Imm2))
-	case isa.StoreImmIndU8, isa.StoreImmIndU16, isa.StoreImmIndU32, isa.StoreImmIndU64:
-		c.memAddr(int(in.A), uint32(in.Imm), in.Op, idx, unspent, prev)
-		a.StoreImm(accessSize(in.Op), amd64.M(t0, 0), int32(in.Imm2))
+	case isa.LoadU8, isa.LoadI8, isa.LoadU16, isa.LoadI16, isa.LoadU32, isa.LoadI32, isa.LoadU64,
+		isa.LoadIndU8, isa.LoadIndI8, isa.LoadIndU16, isa.LoadIndI16, isa.LoadIndU32, isa.LoadIndI32, isa.LoadIndU64,
+		isa.StoreU8, isa.StoreU16, isa.StoreU32, isa.StoreU64,
+		isa.StoreIndU8, isa.StoreIndU16, isa.StoreIndU32, isa.StoreIndU64,
+		isa.StoreImmU8, isa.StoreImmU16, isa.StoreImmU32, isa.StoreImmU64,
+		isa.StoreImmIndU8, isa.StoreImmIndU16, isa.StoreImmIndU32, isa.StoreImmIndU64:
+		c.access(in, k, idx, unspent)
 
 	// ---- one register in, one out
 	case isa.CountSetBits64:
@@ -158,6 +149,7 @@ func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
 		switch {
 		case A == B && imm != 0:
 			a.ALURI(amd64.ADD, A, imm)
+			c.zf = int(in.A)
 		case A == B:
 		case imm == 0:
 			a.MovRR(A, B)
@@ -167,6 +159,7 @@ func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
 	case isa.AndImm, isa.XorImm, isa.OrImm:
 		c.mov(A, B)
 		a.ALURI(map3[in.Op-isa.AndImm], A, imm)
+		c.zf = int(in.A)
 	case isa.MulImm32:
 		a.ImulImm32(t0, B, imm)
 		a.Movsxd(A, t0)
@@ -291,8 +284,10 @@ func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
 		switch {
 		case D == A:
 			a.ALURR(amd64.ADD, D, B)
+			c.zf = int(in.D)
 		case D == B:
 			a.ALURR(amd64.ADD, D, A)
+			c.zf = int(in.D)
 		default:
 			a.Lea(D, amd64.MI(A, B, 1, 0))
 		}
@@ -307,6 +302,7 @@ func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
 			a.MovRR(D, A)
 			a.ALURR(amd64.SUB, D, B)
 		}
+		c.zf = int(in.D)
 	case isa.Mul64:
 		switch {
 		case D == A:
@@ -319,6 +315,7 @@ func (c *compiler) emit(in *isa.Instruction, idx, unspent uint32) {
 		}
 	case isa.And, isa.Xor, isa.Or:
 		c.aluComm(map3[in.Op-isa.And], D, A, B)
+		c.zf = int(in.D)
 	case isa.DivU32, isa.DivS32, isa.RemU32, isa.RemS32, isa.DivU64, isa.DivS64, isa.RemU64, isa.RemS64:
 		c.divRem(in.Op, in.D, in.A, in.B)
 	case isa.MulUpperSS, isa.MulUpperUU, isa.MulUpperSU:
@@ -445,7 +442,7 @@ func shiftX(op amd64.Shift) amd64.ShiftX {
 
 func (c *compiler) mov(d, s amd64.Reg) {
 	if d != s {
-		c.hot.MovRR(d, s)
+		c.a.MovRR(d, s)
 	}
 }
 
@@ -453,12 +450,12 @@ func (c *compiler) mov(d, s amd64.Reg) {
 func (c *compiler) aluComm(op amd64.ALU, d, x, y amd64.Reg) {
 	switch {
 	case d == x:
-		c.hot.ALURR(op, d, y)
+		c.a.ALURR(op, d, y)
 	case d == y:
-		c.hot.ALURR(op, d, x)
+		c.a.ALURR(op, d, x)
 	default:
-		c.hot.MovRR(d, x)
-		c.hot.ALURR(op, d, y)
+		c.a.MovRR(d, x)
+		c.a.ALURR(op, d, y)
 	}
 }
 
@@ -478,221 +475,6 @@ func accessSize(op isa.Op) int {
 func isStore(op isa.Op) bool {
 	return (op >= isa.StoreImmU8 && op <= isa.StoreImmU64) || (op >= isa.StoreU8 && op <= isa.StoreImmIndU64) ||
 		(op >= isa.StoreIndU8 && op <= isa.StoreIndU64)
-}
-
-// memCSE describes the last memory access of the block while rax and rcx
-// still hold what it left there: rax the host address of (φbase + off) (or
-// off, for base -1), rcx the address of its first page's permission byte.
-type memCSE struct {
-	valid bool
-	base  int
-	off   uint32
-	// from is the index after the access: instructions from there on
-	// (which keep rax and rcx) lead to the next access.
-	from int
-}
-
-// keepsScratch reports whether in's code leaves rax and rcx alone, and
-// which guest register it writes (-1 if none); only such instructions may
-// come between two accesses that share their address computation.
-func keepsScratch(in *isa.Instruction) (int, bool) {
-	if !in.Valid {
-		return 0, false
-	}
-	switch in.Op {
-	case isa.Unlikely:
-		return -1, true
-	case isa.LoadImm, isa.LoadImm64,
-		isa.AddImm64, isa.AndImm, isa.XorImm, isa.OrImm, isa.MulImm64, isa.NegAddImm64,
-		isa.ShloLImm64, isa.ShloRImm64, isa.SharRImm64, isa.RotR64Imm:
-		return int(in.A), true
-	case isa.MoveReg, isa.SignExtend8, isa.SignExtend16, isa.ZeroExtend16, isa.ReverseBytes,
-		isa.Add64, isa.Sub64, isa.Mul64, isa.And, isa.Xor, isa.Or, isa.CmovIz, isa.CmovNz:
-		return int(in.D), true
-	}
-	return 0, false
-}
-
-// memAddr computes the guest address (φbase + off, or off when base < 0)
-// into eax, checks the access, and leaves rax pointing at the host bytes.
-//
-// The inline check reads the permission of the first page and requires
-// natural alignment; anything else goes to the prelude's exact check, which
-// returns here if the access is allowed after all (an unaligned access
-// within a page, or across two accessible pages) and exits otherwise.
-//
-// When the previous access of the block (prev) was to the same address and
-// rax and rcx still hold its results, only the permission and alignment
-// checks are repeated; the full sequence is in the cold code, where Go
-// enters this instruction (a resumption or a retry after a page fault) and
-// where a failed short check goes.
-func (c *compiler) memAddr(base int, off uint32, op isa.Op, idx, unspent uint32, prev memCSE) {
-	size := accessSize(op)
-	write := isStore(op)
-	c.cse = memCSE{valid: true, base: base, off: off, from: int(idx) + 1}
-	if !prev.valid || prev.base != base || prev.off != off {
-		j1, j2, back := c.memCheck(&c.hot, base, off, size, write)
-		c.stub2(&c.hot, j1, j2, back, c.checkRoutine(size, write), site{idx: idx, arg: unspent, kind: siteMem})
-		return
-	}
-	a := &c.hot
-	var j1 int
-	if write {
-		a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 3)
-		j1 = a.JccRel(amd64.CondNE)
-	} else {
-		a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 0)
-		j1 = a.JccRel(amd64.CondE)
-	}
-	j2 := -1
-	if size > 1 {
-		a.TestRI8(t0, uint8(size-1)) // the host address has the guest's page offset
-		j2 = a.JccRel(amd64.CondNE)
-	}
-	access := a.Len()
-	// The full version, in the cold code.
-	full := c.cold.Len()
-	f1, f2, back := c.memCheck(&c.cold, base, off, size, write)
-	c.cold.JmpTo(access)
-	c.stub2(&c.cold, f1, f2, back, c.checkRoutine(size, write), site{idx: idx, arg: unspent, kind: siteMem})
-	a.PatchRel32(j1, full)
-	if j2 >= 0 {
-		a.PatchRel32(j2, full)
-	}
-	c.offs[len(c.offs)-1] = uint32(full)
-	// Go may also enter at an instruction between the two accesses (a
-	// SetPC there): give each an entry that sets rax and rcx up first.
-	for i := prev.from; i < int(idx); i++ {
-		entry := c.cold.Len()
-		c.memRecompute(&c.cold, base, off)
-		c.cold.JmpTo(int(c.offs[i]))
-		c.offs[i] = uint32(entry)
-	}
-}
-
-// memRecompute sets rax and rcx as a memory access at (φbase + off) leaves
-// them, without checking anything.
-func (c *compiler) memRecompute(a *amd64.Asm, base int, off uint32) {
-	switch {
-	case base < 0:
-		a.MovImmKeepFlags(t0, uint64(off))
-	case off == 0:
-		a.MovRR32(t0, reg(uint8(base)))
-	default:
-		a.Lea32(t0, amd64.M(reg(uint8(base)), int32(off)))
-	}
-	a.MovRR32(t1, t0)
-	a.ShiftRI32(amd64.SHR, t1, 12)
-	a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm))
-	a.Bytes(addMemBase[:]...)
-}
-
-// checkRoutine is the prelude's exact check for an access.
-func (c *compiler) checkRoutine(size int, write bool) int {
-	w := 0
-	if write {
-		w = 1
-	}
-	return c.checkOff[w][[9]int{1: 0, 2: 1, 4: 2, 8: 3}[size]]
-}
-
-// memCheck emits the full address computation and inline check into a; it
-// returns the rel32 fields of the jumps to the slow path and where the slow
-// path returns (the addition of the memory base).
-func (c *compiler) memCheck(a *amd64.Asm, base int, off uint32, size int, write bool) (j1, j2, back int) {
-	switch {
-	case base < 0:
-		a.MovImmKeepFlags(t0, uint64(off))
-	case off == 0:
-		a.MovRR32(t0, reg(uint8(base)))
-	default:
-		a.Lea32(t0, amd64.M(reg(uint8(base)), int32(off)))
-	}
-	// The fixed part, from templates: the permission check, the alignment
-	// check, and the memory base.
-	j1 = a.Len() + permCheckRel
-	if write {
-		a.Bytes(permCheckWrite[:]...)
-	} else {
-		a.Bytes(permCheckRead[:]...)
-	}
-	j2 = -1
-	if size > 1 {
-		j2 = a.Len() + alignCheckRel
-		t := alignCheck
-		t[1] = byte(size - 1)
-		a.Bytes(t[:]...)
-	}
-	back = a.Len()
-	a.Bytes(addMemBase[:]...)
-	return j1, j2, back
-}
-
-// Templates for memAddr, built with the encoder (and so checked by its
-// tests) once.
-var (
-	// mov ecx, eax; shr ecx, 12; add rcx, [rsp+perm]; cmp byte [rcx], 0 or 3; je/jne rel32
-	permCheckRead, permCheckWrite [19]byte
-	// test al, size-1; jne rel32
-	alignCheck [8]byte
-	// add rax, [rsp+mem]
-	addMemBase [5]byte
-)
-
-// Offsets of the rel32 fields in the templates.
-const (
-	permCheckRel  = 15
-	alignCheckRel = 4
-)
-
-func init() {
-	for w, t := range []*[19]byte{&permCheckRead, &permCheckWrite} {
-		var a amd64.Asm
-		a.MovRR32(t1, t0)
-		a.ShiftRI32(amd64.SHR, t1, 12)
-		a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm))
-		if w == 1 {
-			a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 3)
-			a.JccRel(amd64.CondNE)
-		} else {
-			a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 0)
-			a.JccRel(amd64.CondE)
-		}
-		if copy(t[:], a.Code()) != len(t) || a.Len() != len(t) {
-			panic("recompile: permission check template size")
-		}
-	}
-	var a amd64.Asm
-	a.TestRI8(t0, 7)
-	if a.JccRel(amd64.CondNE) != alignCheckRel || copy(alignCheck[:], a.Code()) != len(alignCheck) || a.Len() != len(alignCheck) {
-		panic("recompile: alignment check template size")
-	}
-	a.Reset()
-	a.ALURM(amd64.ADD, t0, amd64.M(rsp, fMem))
-	if copy(addMemBase[:], a.Code()) != len(addMemBase) || a.Len() != len(addMemBase) {
-		panic("recompile: memory base template size")
-	}
-}
-
-// load moves the bytes at [rax] into dst as op says.
-func (c *compiler) load(op isa.Op, dst amd64.Reg) {
-	m := amd64.M(t0, 0)
-	switch op {
-	case isa.LoadU8, isa.LoadIndU8:
-		c.hot.Load(1, dst, m)
-	case isa.LoadI8, isa.LoadIndI8:
-		c.hot.LoadSX(1, dst, m)
-	case isa.LoadU16, isa.LoadIndU16:
-		c.hot.Load(2, dst, m)
-	case isa.LoadI16, isa.LoadIndI16:
-		c.hot.LoadSX(2, dst, m)
-	case isa.LoadU32, isa.LoadIndU32:
-		c.hot.Load(4, dst, m)
-	case isa.LoadI32, isa.LoadIndI32:
-		c.hot.LoadSX(4, dst, m)
-	default:
-		c.hot.Load(8, dst, m)
-	}
 }
 
 // djump emits a dynamic jump to (φbase + off) mod 2^32 through the jump

@@ -42,6 +42,9 @@ type Engine struct {
 	feat features
 	// countSlot forces the separate instruction-count slot (tests).
 	countSlot bool
+	// frameBases keeps the memory and permission table bases in frame
+	// slots even where guest registers are free (tests).
+	frameBases bool
 }
 
 // New returns the recompiler engine, using the optional instructions
@@ -106,6 +109,7 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	out.bStart = append(c.bStart, uint32(len(c.pcs)))
 	out.bCost = c.bCost
 	out.hotSites, out.coldSites, out.coldOrg = c.hotSites, c.coldSites, uint32(c.coldOrg)
+	out.bases = c.bases
 	return out, nil
 }
 
@@ -113,6 +117,10 @@ func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*c
 	c := &compiler{
 		code: cb.Code, mask: cb.Bitmask, num: p.Numbering, model: p.Gas, feat: e.feat,
 		jumpEntries: len(cb.JumpTable), jumpTable: cb.JumpTable, count: count,
+		bases: memBases{mem: -1, perm: -1},
+	}
+	if !e.frameBases {
+		c.bases = chooseBases(usedRegs(cb.Code, cb.Bitmask, p.Numbering))
 	}
 	return c, c.compile()
 }
@@ -150,6 +158,7 @@ type compiled struct {
 	hotSites, coldSites []site
 	coldOrg             uint32
 	count               countMode
+	bases               memBases
 
 	interpOnce sync.Once
 	interp     vm.Compiled

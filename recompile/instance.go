@@ -101,6 +101,10 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	data, perm := x.st.Mem.Raw()
 	x.ctx.Mem = uintptr(unsafe.Pointer(data))
 	x.ctx.Perm = uintptr(unsafe.Pointer(perm))
+	if (x.ctx.Mem|x.ctx.Perm)&0xff != 0 {
+		// Register bases rely on the low byte of both (see memBases).
+		return vm.Exit{}, fmt.Errorf("recompile: guest memory not page-aligned")
+	}
 	x.ctx.Regs = x.st.Regs
 	defer func() { x.st.Regs = x.ctx.Regs }()
 	done := ctx.Done()
@@ -131,7 +135,23 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		}
 		x.ctx.Count = 0
 		x.ctx.Entry = c.base + uintptr(c.offs[x.idx])
-		native.Enter(&x.ctx)
+		if c.bases.mem >= 0 {
+			// The program never uses these registers: their host registers
+			// carry the bases while native code runs (see memBases).
+			saved := [2]uint64{x.ctx.Regs[c.bases.mem]}
+			x.ctx.Regs[c.bases.mem] = uint64(x.ctx.Mem) + uint64(c.bases.bias())
+			if c.bases.perm >= 0 {
+				saved[1] = x.ctx.Regs[c.bases.perm]
+				x.ctx.Regs[c.bases.perm] = uint64(x.ctx.Perm) + 1
+			}
+			native.Enter(&x.ctx)
+			x.ctx.Regs[c.bases.mem] = saved[0]
+			if c.bases.perm >= 0 {
+				x.ctx.Regs[c.bases.perm] = saved[1]
+			}
+		} else {
+			native.Enter(&x.ctx)
+		}
 		s := c.site(uint32(x.ctx.Site - c.base))
 		if s == nil {
 			return vm.Exit{}, fmt.Errorf("recompile: internal error: exit from unknown site %#x", x.ctx.Site-c.base)

@@ -545,6 +545,13 @@ func (a *Asm) TestRI8(r Reg, imm uint8) {
 	a.bytes3(0xf6, 0xc0|byte(r&7), imm)
 }
 
+// TestMR8 sets flags from the byte at m & the low byte of r.
+func (a *Asm) TestMR8(m Mem, r Reg) {
+	a.rex(false, r, m.Index, m.Base, r >= 4 && r < 8)
+	a.byte1(0x84)
+	a.modrmMem(byte(r), m)
+}
+
 // TestRI32 sets flags from the low 32 bits of r & imm.
 func (a *Asm) TestRI32(r Reg, imm uint32) {
 	if r == RAX {

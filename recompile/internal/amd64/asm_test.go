@@ -318,6 +318,7 @@ func TestObjdumpMemory(t *testing.T) {
 				c.add(fmt.Sprintf("%s QWORD PTR %s,0x15", aluNames[op], ms), func(a *Asm) { a.ALUMI(8, op, m, 21) })
 				c.add(fmt.Sprintf("%s QWORD PTR %s,0x1234", aluNames[op], ms), func(a *Asm) { a.ALUMI(8, op, m, 0x1234) })
 				c.add(fmt.Sprintf("cmp BYTE PTR %s,0x3", ms), func(a *Asm) { a.ALUMI(1, CMP, m, 3) })
+				c.add(fmt.Sprintf("test BYTE PTR %s,%s", ms, names8[r]), func(a *Asm) { a.TestMR8(m, r) })
 				c.add(fmt.Sprintf("jmp QWORD PTR %s", ms), func(a *Asm) { a.JmpM(m) })
 			}
 		}

@@ -1,0 +1,534 @@
+package recompile
+
+import (
+	"github.com/pvmd/pvmd/recompile/internal/amd64"
+	"github.com/pvmd/pvmd/vm/isa"
+)
+
+// Guest memory accesses.
+//
+// An access computes its guest address (φbase + off mod 2^32, or off) and
+// checks, inline, the permission of the address's page and natural
+// alignment (which rules out crossing into the next page). Anything the
+// inline check refuses goes to the prelude's exact check for the access,
+// which returns if the access is allowed after all (unaligned within a
+// page, or crossing into an accessible page below 4 GiB) and exits
+// otherwise.
+//
+// Groups. Consecutive accesses of a block to the same address (the same
+// base register and offset, with only instructions between that leave rax
+// and the base register alone, see planGroup) are checked once, by the
+// first, for the largest size and the strongest permission of the group;
+// the others use rax as the first left it, with no check. When the combined
+// check fails, the first access jumps to an exact copy of the group in the
+// cold code, where every access calls its exact check, and which jumps back
+// after the last access. Go enters the instructions of a group after its
+// first (a SetPC, a retry after a page fault) in that copy.
+//
+// Bases. The memory base and the permission table base live in frame
+// slots, or, when the program never uses some guest registers, in their
+// host registers (memBases): then an access is `[mem + rax]` and the page
+// check one fusible `test byte [perm + page], reg8`.
+
+// memBases says which guest registers' host registers hold the bases while
+// native code runs; the program never names them, and Go keeps their guest
+// values aside (instance.Run).
+type memBases struct {
+	// mem holds the guest memory base plus bias(); perm (only used with
+	// mem) the permission table base plus 1. -1: in frame slots.
+	mem, perm int8
+}
+
+func (b memBases) memReg() amd64.Reg {
+	if b.mem < 0 {
+		return amd64.NoReg
+	}
+	return reg(uint8(b.mem))
+}
+
+func (b memBases) permReg() amd64.Reg {
+	if b.perm < 0 {
+		return amd64.NoReg
+	}
+	return reg(uint8(b.perm))
+}
+
+// bias is what the memory base register holds beyond the base: 2 when the
+// permission table is in a register too. Both bases are page-aligned, so
+// the low byte of the memory register is then 2 (a permission byte's write
+// bit) and the permission register's 1 (its read bit): `test byte [perm +
+// page - 1], reg8; je fail` checks a page in one macro-fused instruction.
+func (b memBases) bias() int32 {
+	if b.perm >= 0 {
+		return 2
+	}
+	return 0
+}
+
+// usedRegs returns the set of guest registers the program's instructions
+// name (stopping early once all are).
+func usedRegs(code, mask []byte, num isa.Numbering) uint16 {
+	const all = 1<<13 - 1
+	w := newWalker(code, mask, num)
+	var in isa.Instruction
+	var used uint16
+	for used != all && w.next(&in) {
+		if !in.Valid {
+			continue
+		}
+		switch in.Op.Format() {
+		case isa.FmtRegImm64, isa.FmtRegImm, isa.FmtRegImmImm, isa.FmtRegImmOffset:
+			used |= 1 << in.A
+		case isa.FmtRegReg:
+			used |= 1<<in.A | 1<<in.D
+		case isa.FmtRegRegImm, isa.FmtRegRegOffset, isa.FmtRegRegImmImm:
+			used |= 1<<in.A | 1<<in.B
+		case isa.FmtRegRegReg:
+			used |= 1<<in.A | 1<<in.B | 1<<in.D
+		}
+	}
+	return used
+}
+
+// chooseBases picks registers the program leaves unused for the bases (not
+// φ0, whose rdx the multiplications and divisions use).
+func chooseBases(used uint16) memBases {
+	b := memBases{mem: -1, perm: -1}
+	for r := int8(12); r >= 1; r-- {
+		if used&(1<<r) != 0 {
+			continue
+		}
+		if b.mem < 0 {
+			b.mem = r
+		} else {
+			b.perm = r
+			break
+		}
+	}
+	return b
+}
+
+// accessInfo describes a memory access instruction (see accesses).
+type accessInfo struct {
+	size uint8 // bytes moved; 0: not an access
+	kind accessKind
+	// base: where the base register is (baseNone: an absolute address)
+	base uint8
+}
+
+type accessKind uint8
+
+const (
+	kindLoad accessKind = iota
+	kindLoadSX
+	kindStore    // of φA
+	kindStoreImm // of Imm2
+)
+
+const (
+	baseNone = iota
+	baseA
+	baseB
+)
+
+// accesses describes every access instruction.
+var accesses [256]accessInfo
+
+func init() {
+	for op := isa.Op(0); op < isa.NumOps; op++ {
+		x := &accesses[op]
+		switch {
+		case op >= isa.LoadU8 && op <= isa.LoadU64:
+			x.kind, x.base = kindLoad, baseNone
+		case op >= isa.StoreU8 && op <= isa.StoreU64:
+			x.kind, x.base = kindStore, baseNone
+		case op >= isa.StoreImmU8 && op <= isa.StoreImmU64:
+			x.kind, x.base = kindStoreImm, baseNone
+		case op >= isa.LoadIndU8 && op <= isa.LoadIndU64:
+			x.kind, x.base = kindLoad, baseB
+		case op >= isa.StoreIndU8 && op <= isa.StoreIndU64:
+			x.kind, x.base = kindStore, baseB
+		case op >= isa.StoreImmIndU8 && op <= isa.StoreImmIndU64:
+			x.kind, x.base = kindStoreImm, baseA
+		default:
+			continue
+		}
+		switch op {
+		case isa.LoadI8, isa.LoadI16, isa.LoadI32, isa.LoadIndI8, isa.LoadIndI16, isa.LoadIndI32:
+			x.kind = kindLoadSX
+		}
+		x.size = uint8(accessSize(op))
+		if accessSize(op) == 0 || isStore(op) != (x.kind >= kindStore) {
+			panic("recompile: access table")
+		}
+	}
+}
+
+// accessOf returns the base register (-1 for none) and offset of a memory
+// access; ok is false for other instructions.
+func accessOf(in *isa.Instruction) (base int, off uint32, ok bool) {
+	x := accesses[in.Op]
+	switch {
+	case x.size == 0 || !in.Valid:
+		return 0, 0, false
+	case x.base == baseB:
+		return int(in.B), uint32(in.Imm), true
+	case x.base == baseA:
+		return int(in.A), uint32(in.Imm), true
+	}
+	return -1, uint32(in.Imm), true
+}
+
+// writesBase reports whether the access in (a load) overwrites its own base.
+func writesBase(in *isa.Instruction) bool {
+	return in.Op >= isa.LoadIndU8 && in.Op <= isa.LoadIndU64 && in.A == in.B
+}
+
+// memGroup is the group of accesses being emitted (see above).
+type memGroup struct {
+	on bool
+	// k0 and last are the block positions of the first and last access.
+	k0, last int
+	// mem is the operand the accesses use.
+	mem amd64.Mem
+	// fails are the rel32 fields of the first access's check (-1: none).
+	fails [2]int
+}
+
+// opClass sorts instructions for keeps.
+type opClass uint8
+
+const (
+	classOther     opClass = iota
+	classKeepsA            // leaves rax and rcx alone, writes φA
+	classKeepsD            // leaves rax and rcx alone, writes φD
+	classKeepsNone         // leaves rax and rcx alone, writes no register
+)
+
+var opClasses [256]opClass
+
+func init() {
+	for op := isa.Op(0); op < isa.NumOps; op++ {
+		switch op {
+		case isa.Unlikely:
+			opClasses[op] = classKeepsNone
+		case isa.LoadImm, isa.LoadImm64,
+			isa.AddImm64, isa.AndImm, isa.XorImm, isa.OrImm, isa.MulImm64, isa.NegAddImm64,
+			isa.ShloLImm64, isa.ShloRImm64, isa.SharRImm64, isa.RotR64Imm:
+			opClasses[op] = classKeepsA
+		case isa.MoveReg, isa.SignExtend8, isa.SignExtend16, isa.ZeroExtend16, isa.ReverseBytes,
+			isa.Add64, isa.Sub64, isa.Mul64, isa.And, isa.Xor, isa.Or, isa.CmovIz, isa.CmovNz:
+			opClasses[op] = classKeepsD
+		}
+	}
+}
+
+// maxGap bounds how far apart (in instructions) the accesses of a group
+// may be: the search is on every access's compile path.
+const maxGap = 4
+
+// planGroup returns the block position of the last access of the group
+// starting with the access at k (k itself if it has no company).
+func (c *compiler) planGroup(k, base int, off uint32) int {
+	if writesBase(&c.buf[k]) {
+		return k
+	}
+	last := k
+	end := min(len(c.buf), k+1+maxGap)
+	for j := k + 1; j < end; j++ {
+		in := &c.buf[j]
+		if accesses[in.Op].size == 0 || !in.Valid {
+			continue
+		}
+		if b, o, _ := accessOf(in); b != base || o != off || !c.keeps(last+1, j, base) {
+			break
+		}
+		last = j
+		if writesBase(in) {
+			break
+		}
+		end = min(len(c.buf), j+1+maxGap)
+	}
+	return last
+}
+
+// keeps reports whether the instructions at block positions [from, to)
+// may come between the accesses of a group: their code leaves rax and rcx
+// alone (uses neither), and they do not write the base register.
+func (c *compiler) keeps(from, to, base int) bool {
+	for j := from; j < to; j++ {
+		in := &c.buf[j]
+		if !in.Valid {
+			return false
+		}
+		switch opClasses[in.Op] {
+		case classKeepsA:
+			if int(in.A) == base {
+				return false
+			}
+		case classKeepsD:
+			if int(in.D) == base {
+				return false
+			}
+		case classKeepsNone:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// access emits the memory access in at block position k.
+func (c *compiler) access(in *isa.Instruction, k int, idx, unspent uint32) {
+	base, off, _ := accessOf(in)
+	x := accesses[in.Op]
+	size, write := int(x.size), x.kind >= kindStore
+	switch {
+	case c.exact:
+		// In a group's exact copy: always the exact check.
+		a := c.a
+		c.addrToEAX(a, base, off)
+		a.CallTo(c.checkRoutine(size, write))
+		c.coldSites = append(c.coldSites, site{ret: uint32(a.Len()), idx: idx, arg: unspent, kind: siteMem})
+		c.move(in, c.raxMem(a))
+		return
+	case c.grp.on:
+		// A later access of the group: checked by the first.
+		c.move(in, c.grp.mem)
+		if k == c.grp.last {
+			c.finishGroup()
+		}
+		return
+	}
+	last := c.planGroup(k, base, off)
+	gsize, gwrite := size, write
+	for j := k + 1; j <= last; j++ {
+		if y := accesses[c.buf[j].Op]; y.size != 0 {
+			gsize = max(gsize, int(y.size))
+			gwrite = gwrite || y.kind >= kindStore
+		}
+	}
+	mem, fails, back, eax := c.fastCheck(base, off, gsize, gwrite)
+	if last > k {
+		c.grp = memGroup{on: true, k0: k, last: last, mem: mem, fails: fails}
+		c.move(in, mem)
+		return
+	}
+	if fails[0] >= 0 {
+		// The slow path: the exact check, then back to the access.
+		stub := c.cold.Len()
+		for _, f := range fails {
+			if f >= 0 {
+				c.hot.PatchRel32(f, stub)
+			}
+		}
+		if !eax {
+			c.addrToEAX(&c.cold, base, off)
+		}
+		c.cold.CallTo(c.checkRoutine(size, write))
+		c.coldSites = append(c.coldSites, site{ret: uint32(c.cold.Len()), idx: idx, arg: unspent, kind: siteMem})
+		c.cold.JmpTo(back)
+	}
+	c.move(in, mem)
+}
+
+// finishGroup emits the exact copy of the group just emitted (its last
+// access included) and points the first access's check and Go's entries at
+// it.
+func (c *compiler) finishGroup() {
+	g := c.grp
+	c.grp = memGroup{}
+	back := c.hot.Len()
+	start := c.cold.Len()
+	for _, f := range g.fails {
+		if f >= 0 {
+			c.hot.PatchRel32(f, start)
+		}
+	}
+	c.a, c.exact = &c.cold, true
+	n := len(c.buf)
+	for j := g.k0; j <= g.last; j++ {
+		idx := c.first + uint32(j)
+		if j > g.k0 {
+			c.offs[idx] = uint32(c.cold.Len())
+		}
+		c.emit(&c.buf[j], j, idx, uint32(n-1-j))
+	}
+	c.cold.JmpTo(back)
+	c.a, c.exact = &c.hot, false
+	c.zf = -1
+}
+
+// addrToEAX computes the guest address of an access into eax.
+func (c *compiler) addrToEAX(a *amd64.Asm, base int, off uint32) {
+	switch {
+	case base < 0:
+		a.MovImm(t0, uint64(off))
+	case off == 0:
+		a.MovRR32(t0, reg(uint8(base)))
+	default:
+		a.Lea32(t0, amd64.M(reg(uint8(base)), int32(off)))
+	}
+}
+
+// raxMem turns the guest address in eax into the operand of the access
+// (adding the memory base to rax when it is in the frame).
+func (c *compiler) raxMem(a *amd64.Asm) amd64.Mem {
+	if r := c.bases.memReg(); r != amd64.NoReg {
+		return amd64.MI(r, t0, 1, -c.bases.bias())
+	}
+	a.Bytes(addMemBase[:]...)
+	return amd64.M(t0, 0)
+}
+
+// fastCheck emits the inline check of an access of size bytes at (φbase +
+// off), needing write access if write, and what sets up its operand. It
+// returns the operand, the rel32 fields of the jumps taken when the check
+// fails (-1: none), where a slow path that has checked the guest address
+// in eax continues, and whether eax already holds that address where the
+// check fails.
+func (c *compiler) fastCheck(base int, off uint32, size int, write bool) (mem amd64.Mem, fails [2]int, back int, eax bool) {
+	a := &c.hot
+	fails = [2]int{-1, -1}
+	rm, rp := c.bases.memReg(), c.bases.permReg()
+	req := rp // low byte 1: the read bit
+	if write {
+		req = rm // low byte 2: the write bit
+	}
+	if base < 0 {
+		// A constant address: whether it crosses a page is known.
+		addr := off
+		switch {
+		case int(addr&0xfff)+size > 0x1000:
+			fails[0] = a.JmpRel() // always the exact check
+		case rp != amd64.NoReg:
+			a.TestMR8(amd64.M(rp, int32(addr>>12)-1), req)
+			fails[0] = a.JccRel(amd64.CondE)
+		default:
+			need, fail := int32(0), amd64.CondE
+			if write {
+				need, fail = 3, amd64.CondNE
+			}
+			a.Load(8, t1, amd64.M(rsp, fPerm))
+			a.ALUMI(1, amd64.CMP, amd64.M(t1, int32(addr>>12)), need)
+			fails[0] = a.JccRel(fail)
+		}
+		back = a.Len()
+		if rm != amd64.NoReg && addr < 1<<31 {
+			return amd64.M(rm, int32(addr)-c.bases.bias()), fails, back, false
+		}
+		a.MovImm(t0, uint64(addr))
+		return c.raxMem(a), fails, back, false
+	}
+	b := reg(uint8(base))
+	if rp != amd64.NoReg {
+		if off == 0 {
+			a.MovRR32(t1, b)
+		} else {
+			a.Lea32(t0, amd64.M(b, int32(off)))
+			a.MovRR32(t1, t0)
+		}
+		a.ShiftRI32(amd64.SHR, t1, 12)
+		a.TestMR8(amd64.MI(rp, t1, 1, -1), req)
+		fails[0] = a.JccRel(amd64.CondE)
+		if size > 1 {
+			if off == 0 {
+				a.TestRI8(b, uint8(size-1))
+			} else {
+				a.TestRI8(t0, uint8(size-1))
+			}
+			fails[1] = a.JccRel(amd64.CondNE)
+		}
+		back = a.Len()
+		if off == 0 {
+			a.MovRR32(t0, b)
+		}
+		return amd64.MI(rm, t0, 1, -c.bases.bias()), fails, back, off != 0
+	}
+	c.addrToEAX(a, base, off)
+	fails[0] = a.Len() + permCheckRel
+	if write {
+		a.Bytes(permCheckWrite[:]...)
+	} else {
+		a.Bytes(permCheckRead[:]...)
+	}
+	if size > 1 {
+		fails[1] = a.Len() + alignCheckRel
+		t := alignCheck
+		t[1] = byte(size - 1)
+		a.Bytes(t[:]...)
+	}
+	back = a.Len()
+	return c.raxMem(a), fails, back, true
+}
+
+// move emits the data movement of the access in through operand m.
+func (c *compiler) move(in *isa.Instruction, m amd64.Mem) {
+	a := c.a
+	x := accesses[in.Op]
+	switch x.kind {
+	case kindLoad:
+		a.Load(int(x.size), reg(in.A), m)
+	case kindLoadSX:
+		a.LoadSX(int(x.size), reg(in.A), m)
+	case kindStore:
+		a.Store(int(x.size), m, reg(in.A))
+	default:
+		a.StoreImm(int(x.size), m, int32(in.Imm2))
+	}
+}
+
+// checkRoutine is the prelude's exact check for an access.
+func (c *compiler) checkRoutine(size int, write bool) int {
+	w := 0
+	if write {
+		w = 1
+	}
+	return c.checkOff[w][[9]int{1: 0, 2: 1, 4: 2, 8: 3}[size]]
+}
+
+// Templates for the frame-slot checks, built with the encoder (and so
+// checked by its tests) once.
+var (
+	// mov ecx, eax; shr ecx, 12; add rcx, [rsp+perm]; cmp byte [rcx], 0 or 3; je/jne rel32
+	permCheckRead, permCheckWrite [19]byte
+	// test al, size-1; jne rel32
+	alignCheck [8]byte
+	// add rax, [rsp+mem]
+	addMemBase [5]byte
+)
+
+// Offsets of the rel32 fields in the templates.
+const (
+	permCheckRel  = 15
+	alignCheckRel = 4
+)
+
+func init() {
+	for w, t := range []*[19]byte{&permCheckRead, &permCheckWrite} {
+		var a amd64.Asm
+		a.MovRR32(t1, t0)
+		a.ShiftRI32(amd64.SHR, t1, 12)
+		a.ALURM(amd64.ADD, t1, amd64.M(rsp, fPerm))
+		if w == 1 {
+			a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 3)
+			a.JccRel(amd64.CondNE)
+		} else {
+			a.ALUMI(1, amd64.CMP, amd64.M(t1, 0), 0)
+			a.JccRel(amd64.CondE)
+		}
+		if copy(t[:], a.Code()) != len(t) || a.Len() != len(t) {
+			panic("recompile: permission check template size")
+		}
+	}
+	var a amd64.Asm
+	a.TestRI8(t0, 7)
+	if a.JccRel(amd64.CondNE) != alignCheckRel || copy(alignCheck[:], a.Code()) != len(alignCheck) || a.Len() != len(alignCheck) {
+		panic("recompile: alignment check template size")
+	}
+	a.Reset()
+	a.ALURM(amd64.ADD, t0, amd64.M(rsp, fMem))
+	if copy(addMemBase[:], a.Code()) != len(addMemBase) || a.Len() != len(addMemBase) {
+		panic("recompile: memory base template size")
+	}
+}
