@@ -527,6 +527,11 @@ func (c *compiler) emitBlock() {
 	n := len(c.buf)
 	first := uint32(len(c.pcs))
 	cost := c.cost()
+	if last := &c.buf[n-1]; last.Valid && (last.Op.IsBranch() || last.Op == isa.Jump) && last.Target == c.buf[0].PC {
+		// A loop of one block: start it on a cache line (worth a few
+		// percent on small loops).
+		a.AlignNop(64)
+	}
 	c.bStart = append(c.bStart, first)
 	c.bCost = append(c.bCost, cost)
 	c.bLabel = append(c.bLabel, int32(a.Len()))

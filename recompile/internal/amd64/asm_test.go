@@ -43,6 +43,34 @@ func TestKnownBytes(t *testing.T) {
 	}
 }
 
+func TestAlignNop(t *testing.T) {
+	for start := 0; start < 64; start++ {
+		a := NewAsm(make([]byte, 128), 1000)
+		for i := 0; i < start; i++ {
+			a.Int3()
+		}
+		a.AlignNop(64)
+		if a.Len()%64 != 0 {
+			t.Fatalf("from %d: ends at %d", start, a.Len())
+		}
+		// Only whole NOPs, at most 9 bytes each.
+		code := a.Code()[start:]
+		for len(code) > 0 {
+			n := 0
+			for k := 9; k >= 1; k-- {
+				if len(code) >= k && bytes.Equal(code[:k], nops[k]) {
+					n = k
+					break
+				}
+			}
+			if n == 0 {
+				t.Fatalf("from %d: not a NOP: % x", start, code)
+			}
+			code = code[n:]
+		}
+	}
+}
+
 func TestLabels(t *testing.T) {
 	var a Asm
 	back := a.NewLabel()
@@ -256,6 +284,12 @@ func TestObjdumpOneReg(t *testing.T) {
 		c.add(fmt.Sprintf("mov %s,0xfffffffe", names32[r]), func(a *Asm) { a.MovImm(r, 0xfffffffe) })
 		c.add(fmt.Sprintf("mov %s,0xfffffffffffffffe", names64[r]), func(a *Asm) { a.MovImm(r, ^uint64(1)) })
 		c.add(fmt.Sprintf("movabs %s,0x123456789abcdef", names64[r]), func(a *Asm) { a.MovImm(r, 0x123456789abcdef) })
+	}
+	for n := 1; n <= 9; n++ {
+		want := map[int]string{1: "nop", 2: "xchg ax,ax", 3: "nop DWORD PTR [rax]", 4: "nop DWORD PTR [rax+0x0]",
+			5: "nop DWORD PTR [rax+rax*1+0x0]", 6: "nop WORD PTR [rax+rax*1+0x0]", 7: "nop DWORD PTR [rax+0x0]",
+			8: "nop DWORD PTR [rax+rax*1+0x0]", 9: "nop WORD PTR [rax+rax*1+0x0]"}[n]
+		c.add(want, func(a *Asm) { a.Bytes(nops[n]...) })
 	}
 	c.add("cqo", func(a *Asm) { a.Cqo() })
 	c.add("cdq", func(a *Asm) { a.Cdq() })
