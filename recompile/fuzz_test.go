@@ -517,7 +517,7 @@ func fzRequired() []string {
 		"exit/halt", "exit/panic", "exit/out-of-gas", "exit/page-fault", "exit/host",
 		"resume/host", "resume/fault", "resume/oog", "setpc", "host/poke", "host/remap", "sbrk/grew",
 		"mem/shared", "mem/setup", "djump/valid", "djump/halt", "djump/high", "sbrk", "junk/start", "junk/extend",
-		"target/any", "jt/wild", "mask/flip", "gas/large", "loop", "palette",
+		"target/any", "jt/wild", "mask/flip", "gas/large", "loop", "palette", "target/wild",
 	}
 	for _, p := range fzProfiles {
 		req = append(req, "profile/"+p.String())

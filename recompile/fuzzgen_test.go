@@ -558,6 +558,7 @@ func fzGenerate(data []byte, features map[string]bool) *fzScenario {
 		g.note("target/any")
 		return label(sel % (len(g.items) + 1))
 	}
+	var wild []int // jumps whose offsets are overwritten
 	a := isa.NewAsm(g.num)
 	sc.itemPCs = make([]uint32, len(g.items)+1)
 	for i, it := range g.items {
@@ -572,6 +573,9 @@ func fzGenerate(data []byte, features map[string]bool) *fzScenario {
 			in.Label = label(it.to)
 		} else if it.target >= 0 {
 			in.Label = target(it.target)
+			if it.target >= 250 {
+				wild = append(wild, i)
+			}
 		}
 		a.I(in)
 	}
@@ -587,6 +591,14 @@ func fzGenerate(data []byte, features map[string]bool) *fzScenario {
 	cb, err := program.DecodeCodeBlob(blob)
 	if err != nil {
 		panic(err)
+	}
+	// Wild jump targets: past the code either way, into instructions. The
+	// offset is the last 4 bytes of a jump's encoding.
+	for _, i := range wild {
+		end := int(sc.itemPCs[i+1])
+		v := []uint32{1, ^uint32(0), uint32(len(cb.Code)), uint32(len(cb.Code)) - sc.itemPCs[i] + 1, -sc.itemPCs[i] - 1, 1 << 31, s.u32()}[s.n(7)]
+		cb.Code[end-4], cb.Code[end-3], cb.Code[end-2], cb.Code[end-1] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+		g.note("target/wild")
 	}
 	// Wild jump table entries: past the code, in the middle of instructions.
 	for k := range cb.JumpTable {
