@@ -291,7 +291,7 @@ func exec(code []instr, jt []int32, st *vm.State, i int) (kind exitKind, at int,
 			p = unsafe.Add(p, instrSize)
 			continue
 		case uint8(isa.Sbrk):
-			*rg(rp, in.d) = sbrk(st, *rg(rp, in.a))
+			*rg(rp, in.d) = st.Sbrk(*rg(rp, in.a))
 			p = unsafe.Add(p, instrSize)
 			continue
 

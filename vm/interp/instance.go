@@ -5,7 +5,6 @@ import (
 
 	"github.com/pvmd/pvmd/vm"
 	"github.com/pvmd/pvmd/vm/isa"
-	"github.com/pvmd/pvmd/vm/memory"
 )
 
 // gasSlice bounds how much gas one exec call may burn before control returns
@@ -231,27 +230,3 @@ func accessOf(op isa.Op) (size uint32, write bool) {
 	return 8, true
 }
 
-// sbrk implements GP 0.7's heap growth: it returns the old heap top and makes
-// [top, top+size) writable, or returns 0 when the heap cannot grow.
-func sbrk(st *vm.State, size uint64) uint64 {
-	top := uint64(st.HeapTop)
-	if top == 0 || size == 0 {
-		return top
-	}
-	end := top + size
-	if end > 1<<32 {
-		return 0
-	}
-	first := (top + memory.PageSize - 1) &^ (memory.PageSize - 1)
-	last := (end + memory.PageSize - 1) &^ (memory.PageSize - 1)
-	for p := first; p < last; p += memory.PageSize {
-		if st.Mem.PageAccess(uint32(p)) != memory.None {
-			continue
-		}
-		if err := st.Mem.SetAccess(uint32(p), memory.PageSize, memory.ReadWrite); err != nil {
-			return 0
-		}
-	}
-	st.HeapTop = uint32(end)
-	return top
-}
