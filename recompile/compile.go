@@ -76,6 +76,7 @@ const (
 	fSite  = native.FrameBias + native.SlotSite
 	fAux   = native.FrameBias + native.SlotAux
 	fCount = native.FrameBias + native.SlotCount
+	fSpill = native.FrameBias + native.SlotSpill
 )
 
 const (
@@ -152,9 +153,16 @@ type compiler struct {
 	// group's exact copy is emitted (exact set, see memory.go).
 	a     *amd64.Asm
 	exact bool
+	// wrapped: emitting an instruction that names lent registers (see
+	// spilled); its accesses form no groups.
+	wrapped bool
 	// bases says where generated code finds the guest memory and the
 	// permission table (see memBases).
 	bases memBases
+	lent  uint16 // bases.lent(), or 0 while emitting with the bases in the frame
+	// regChecks are the register-base checks built so far (regCheck),
+	// by base register (16: after a lea), size and need.
+	regChecks [17 << 3]checkTmpl
 	// grp is the memory access group being emitted (see memory.go).
 	grp memGroup
 	// zf is the guest register whose zero test the host's ZF holds after
@@ -163,6 +171,7 @@ type compiler struct {
 	// first is the index of the block's first instruction.
 	first   uint32
 	buf     []isa.Instruction // the block being compiled
+	accBits []uint64          // bit k: c.buf[k] is a memory access
 	costP   isa.Program       // reused for the gas model
 	calc    *gas.Calculator
 	invalid bool // GP 0.8 validation failed
@@ -309,7 +318,7 @@ func (c *compiler) compile() error {
 		q.hot = amd64.NewAsm(mem[hot[i]:hot[i+1]], hot[i])
 		q.cold = amd64.NewAsm(mem[cold[i]:cold[i+1]], cold[i])
 		q.exitOff, q.checkOff, q.constOff, q.jtOff = c.exitOff, c.checkOff, c.constOff, c.jtOff
-		q.bases = c.bases
+		q.bases, q.lent = c.bases, c.bases.lent()
 		q.a = &q.hot
 		q.next = -1
 		if i+1 < k {
@@ -390,17 +399,25 @@ func (c *compiler) compilePart(w walker) error {
 	c.branches = make([]branchFix, 0, n/4)
 	c.buf = make([]isa.Instruction, 0, 64)
 	for {
-		// Gather one gas block, decoding in place.
+		// Gather one gas block, decoding in place, noting where its memory
+		// accesses are (see planGroup).
+		clear(c.accBits[:min(len(c.buf)/64+1, len(c.accBits))])
 		c.buf = c.buf[:0]
 		for {
-			if len(c.buf) == cap(c.buf) {
-				c.buf = append(c.buf, isa.Instruction{})[:len(c.buf)]
+			k := len(c.buf)
+			if k == cap(c.buf) {
+				c.buf = append(c.buf, isa.Instruction{})[:k]
 			}
-			in := &c.buf[:len(c.buf)+1][len(c.buf)]
+			if k>>6+1 >= len(c.accBits) {
+				// A word past the block's too (see access).
+				c.accBits = append(c.accBits, 0)
+			}
+			in := &c.buf[:k+1][k]
 			if !w.next(in) {
 				break
 			}
-			c.buf = c.buf[:len(c.buf)+1]
+			c.buf = c.buf[:k+1]
+			c.accBits[k>>6] |= uint64(isAccess[in.Op]) << (k & 63)
 			if in.EndsBlock() {
 				break
 			}

@@ -1,6 +1,8 @@
 package recompile
 
 import (
+	"math/bits"
+
 	"github.com/pvmd/pvmd/recompile/internal/amd64"
 	"github.com/pvmd/pvmd/vm/isa"
 )
@@ -18,6 +20,28 @@ func (c *compiler) emit(in *isa.Instruction, k int, idx, unspent uint32) {
 	}
 	A, B, D := reg(in.A), reg(in.B), reg(in.D)
 	imm := int32(in.Imm) // every immediate but load_imm_64's is a sign-extended 32-bit value
+	if m := c.lentIn(in); m != 0 {
+		// Registers whose host registers hold the bases: their guest values
+		// are in spill slots.
+		switch {
+		case in.Op.IsBranch():
+			// Compare the guest values in scratch registers.
+			if m&(1<<in.A) != 0 {
+				a.Load(8, t0, amd64.M(rsp, c.bases.slot(int(in.A))))
+				A = t0
+			}
+			if in.Op.Format() == isa.FmtRegRegOffset && m&(1<<in.B) != 0 {
+				a.Load(8, t1, amd64.M(rsp, c.bases.slot(int(in.B))))
+				B = t1
+			}
+			zf = -1
+		case in.Op == isa.LoadImmJump, in.Op == isa.JumpInd, in.Op == isa.LoadImmJumpInd, in.Op == isa.Sbrk:
+			// Handled below.
+		default:
+			c.spilled(in, k, idx, unspent, m)
+			return
+		}
+	}
 	switch in.Op {
 	case isa.Trap:
 		c.exitHere(siteTrap, idx, unspent)
@@ -35,7 +59,7 @@ func (c *compiler) emit(in *isa.Instruction, k int, idx, unspent uint32) {
 	case isa.Jump:
 		c.jumpTo(0, true, in.Target, idx)
 	case isa.LoadImmJump:
-		a.MovImm(A, in.Imm)
+		c.setImm(in.A, in.Imm)
 		c.jumpTo(0, true, in.Target, idx)
 	case isa.JumpInd:
 		c.djump(idx, in.A, uint32(in.Imm), -1, 0)
@@ -477,6 +501,90 @@ func isStore(op isa.Op) bool {
 		(op >= isa.StoreIndU8 && op <= isa.StoreIndU64)
 }
 
+// spilled emits in, which names registers m lent to the bases (see
+// memBases): it loads their guest values from the spill slots, runs in
+// with the bases in the frame, stores the one it writes back, and restores
+// the bases (with moves and lea, which leave the flags alone).
+func (c *compiler) spilled(in *isa.Instruction, k int, idx, unspent uint32, m uint16) {
+	a := c.a
+	b := c.bases
+	for r := m; r != 0; r &= r - 1 {
+		g := bits.TrailingZeros16(r)
+		a.Load(8, reg(uint8(g)), amd64.M(rsp, b.slot(g)))
+	}
+	c.bases, c.lent, c.wrapped = memBases{mem: -1, perm: -1}, 0, true
+	c.emit(in, k, idx, unspent)
+	c.bases, c.lent, c.wrapped = b, b.lent(), false
+	if d := destOf(in); d >= 0 && m&(1<<d) != 0 {
+		a.Store(8, amd64.M(rsp, b.slot(d)), reg(uint8(d)))
+	}
+	for r := m; r != 0; r &= r - 1 {
+		g := bits.TrailingZeros16(r)
+		h := reg(uint8(g))
+		if int8(g) == b.mem {
+			a.Load(8, h, amd64.M(rsp, fMem))
+			a.Lea(h, amd64.M(h, b.bias()))
+		} else {
+			a.Load(8, h, amd64.M(rsp, fPerm))
+			a.Lea(h, amd64.M(h, 1))
+		}
+	}
+	c.zf = -1
+}
+
+// setImm sets guest register g to v (a sign-extended 32-bit value), in
+// its spill slot if it is lent to a base.
+func (c *compiler) setImm(g uint8, v uint64) {
+	if c.lent&(1<<g) != 0 {
+		c.a.StoreImm(8, amd64.M(rsp, c.bases.slot(int(g))), int32(v))
+		return
+	}
+	c.a.MovImm(reg(g), v)
+}
+
+// dests says which operand names the register an instruction writes.
+var dests [256]uint8
+
+const (
+	destNone = iota
+	destA
+	destD
+)
+
+func init() {
+	for op := isa.Op(0); op < isa.NumOps; op++ {
+		switch op.Format() {
+		case isa.FmtRegImm64:
+			dests[op] = destA
+		case isa.FmtRegImm:
+			if op == isa.LoadImm || (op >= isa.LoadU8 && op <= isa.LoadU64) {
+				dests[op] = destA
+			}
+		case isa.FmtRegImmOffset, isa.FmtRegRegImmImm:
+			if op == isa.LoadImmJump || op == isa.LoadImmJumpInd {
+				dests[op] = destA
+			}
+		case isa.FmtRegRegImm:
+			if !(op >= isa.StoreIndU8 && op <= isa.StoreIndU64) {
+				dests[op] = destA
+			}
+		case isa.FmtRegReg, isa.FmtRegRegReg:
+			dests[op] = destD
+		}
+	}
+}
+
+// destOf is the guest register in writes, or -1.
+func destOf(in *isa.Instruction) int {
+	switch dests[in.Op] {
+	case destA:
+		return int(in.A)
+	case destD:
+		return int(in.D)
+	}
+	return -1
+}
+
 // djump emits a dynamic jump to (φbase + off) mod 2^32 through the jump
 // table, first setting φsetReg to setVal if setReg >= 0 (load_imm_jump_ind,
 // whose register write happens even when the jump fails).
@@ -489,13 +597,18 @@ func isStore(op isa.Op) bool {
 // into halt and anything else into panic.
 func (c *compiler) djump(idx uint32, base uint8, off uint32, setReg int, setVal uint64) {
 	a := &c.hot
+	b := reg(base)
+	if c.lent&(1<<base) != 0 {
+		a.Load(8, t0, amd64.M(rsp, c.bases.slot(int(base))))
+		b = t0
+	}
 	if off == 0 {
-		a.MovRR32(t0, reg(base))
+		a.MovRR32(t0, b)
 	} else {
-		a.Lea32(t0, amd64.M(reg(base), int32(off)))
+		a.Lea32(t0, amd64.M(b, int32(off)))
 	}
 	if setReg >= 0 {
-		a.MovImm(reg(uint8(setReg)), setVal)
+		c.setImm(uint8(setReg), setVal)
 	}
 	a.ALURI32(amd64.CMP, t0, int32(2*c.jumpEntries))
 	j1 := a.JccRel(amd64.CondA)

@@ -120,7 +120,7 @@ func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*c
 		bases: memBases{mem: -1, perm: -1},
 	}
 	if !e.frameBases {
-		c.bases = chooseBases(usedRegs(cb.Code, cb.Bitmask, p.Numbering))
+		c.bases = chooseBases(scanRegs(cb.Code, cb.Bitmask, p.Numbering))
 	}
 	return c, c.compile()
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/pvmd/pvmd/recompile/internal/native"
 	"github.com/pvmd/pvmd/vm"
-	"github.com/pvmd/pvmd/vm/memory"
 )
 
 // resume says how the next Run continues (the same states as the
@@ -136,18 +135,19 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		x.ctx.Count = 0
 		x.ctx.Entry = c.base + uintptr(c.offs[x.idx])
 		if c.bases.mem >= 0 {
-			// The program never uses these registers: their host registers
-			// carry the bases while native code runs (see memBases).
-			saved := [2]uint64{x.ctx.Regs[c.bases.mem]}
+			// These registers' host registers carry the bases while native
+			// code runs; their guest values wait in spill slots (see
+			// memBases).
+			x.ctx.Spill[0] = x.ctx.Regs[c.bases.mem]
 			x.ctx.Regs[c.bases.mem] = uint64(x.ctx.Mem) + uint64(c.bases.bias())
 			if c.bases.perm >= 0 {
-				saved[1] = x.ctx.Regs[c.bases.perm]
+				x.ctx.Spill[1] = x.ctx.Regs[c.bases.perm]
 				x.ctx.Regs[c.bases.perm] = uint64(x.ctx.Perm) + 1
 			}
 			native.Enter(&x.ctx)
-			x.ctx.Regs[c.bases.mem] = saved[0]
+			x.ctx.Regs[c.bases.mem] = x.ctx.Spill[0]
 			if c.bases.perm >= 0 {
-				x.ctx.Regs[c.bases.perm] = saved[1]
+				x.ctx.Regs[c.bases.perm] = x.ctx.Spill[1]
 			}
 		} else {
 			native.Enter(&x.ctx)
@@ -230,7 +230,7 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 			return x.stop(vm.Exit{Status: vm.Panic, PC: pc}, resumeDone), nil
 		case siteSbrk:
 			in := c.decode(at)
-			x.ctx.Regs[in.D] = sbrk(&x.st, x.ctx.Regs[in.A])
+			x.ctx.Regs[in.D] = x.st.Sbrk(x.ctx.Regs[in.A])
 			x.idx, x.next = at+1, afterMid
 			continue
 		}
@@ -309,30 +309,4 @@ func (x *instance) runTruncated(ctx context.Context) (vm.Exit, error) {
 	}
 	x.last = exit
 	return exit, nil
-}
-
-// sbrk implements GP 0.7's heap growth exactly as the interpreter does: it
-// returns the old heap top and makes [top, top+size) writable, or returns 0
-// when the heap cannot grow.
-func sbrk(st *vm.State, size uint64) uint64 {
-	top := uint64(st.HeapTop)
-	if top == 0 || size == 0 {
-		return top
-	}
-	end := top + size
-	if end > 1<<32 {
-		return 0
-	}
-	first := (top + memory.PageSize - 1) &^ (memory.PageSize - 1)
-	last := (end + memory.PageSize - 1) &^ (memory.PageSize - 1)
-	for p := first; p < last; p += memory.PageSize {
-		if st.Mem.PageAccess(uint32(p)) != memory.None {
-			continue
-		}
-		if err := st.Mem.SetAccess(uint32(p), memory.PageSize, memory.ReadWrite); err != nil {
-			return 0
-		}
-	}
-	st.HeapTop = uint32(end)
-	return top
 }

@@ -1,6 +1,8 @@
 package recompile
 
 import (
+	"math/bits"
+
 	"github.com/pvmd/pvmd/recompile/internal/amd64"
 	"github.com/pvmd/pvmd/vm/isa"
 )
@@ -30,9 +32,11 @@ import (
 // host registers (memBases): then an access is `[mem + rax]` and the page
 // check one fusible `test byte [perm + page], reg8`.
 
-// memBases says which guest registers' host registers hold the bases while
-// native code runs; the program never names them, and Go keeps their guest
-// values aside (instance.Run).
+// memBases says which guest registers lend their host registers to the
+// bases while native code runs. Their guest values live in the frame's
+// spill slots meanwhile (Go moves them in and out around Enter): when the
+// program names such a register, the instruction loads it from its slot,
+// runs with the bases in the frame, and stores it back (see spilled).
 type memBases struct {
 	// mem holds the guest memory base plus bias(); perm (only used with
 	// mem) the permission table base plus 1. -1: in frame slots.
@@ -65,44 +69,102 @@ func (b memBases) bias() int32 {
 	return 0
 }
 
-// usedRegs returns the set of guest registers the program's instructions
-// name (stopping early once all are).
-func usedRegs(code, mask []byte, num isa.Numbering) uint16 {
-	const all = 1<<13 - 1
+// lent is the set of guest registers whose host registers hold bases.
+func (b memBases) lent() uint16 {
+	var m uint16
+	if b.mem >= 0 {
+		m |= 1 << b.mem
+	}
+	if b.perm >= 0 {
+		m |= 1 << b.perm
+	}
+	return m
+}
+
+// slot is the frame offset of guest register g's spill slot (g lent).
+func (b memBases) slot(g int) int32 {
+	if int8(g) == b.perm {
+		return fSpill + 8
+	}
+	return fSpill
+}
+
+// regUse counts, over (a prefix of) the program, the instructions naming
+// each guest register and the memory accesses.
+type regUse struct {
+	refs     [13]int
+	accesses int
+}
+
+// scanSample bounds how many instructions scanRegs reads.
+const scanSample = 4 << 10
+
+// scanRegs counts register use over the program's first scanSample
+// instructions.
+func scanRegs(code, mask []byte, num isa.Numbering) regUse {
 	w := newWalker(code, mask, num)
 	var in isa.Instruction
-	var used uint16
-	for used != all && w.next(&in) {
+	var u regUse
+	for n := 0; n < scanSample && w.next(&in); n++ {
 		if !in.Valid {
 			continue
 		}
-		switch in.Op.Format() {
-		case isa.FmtRegImm64, isa.FmtRegImm, isa.FmtRegImmImm, isa.FmtRegImmOffset:
-			used |= 1 << in.A
-		case isa.FmtRegReg:
-			used |= 1<<in.A | 1<<in.D
-		case isa.FmtRegRegImm, isa.FmtRegRegOffset, isa.FmtRegRegImmImm:
-			used |= 1<<in.A | 1<<in.B
-		case isa.FmtRegRegReg:
-			used |= 1<<in.A | 1<<in.B | 1<<in.D
+		if accesses[in.Op].size != 0 {
+			u.accesses++
+		}
+		for m := regsOf(&in); m != 0; m &= m - 1 {
+			u.refs[bits.TrailingZeros16(m)]++
 		}
 	}
-	return used
+	return u
 }
 
-// chooseBases picks registers the program leaves unused for the bases (not
-// φ0, whose rdx the multiplications and divisions use).
-func chooseBases(used uint16) memBases {
+// lentIn is the set of lent registers (memBases) in names. The decoder
+// leaves the register fields an instruction does not have at 0, and φ0 is
+// never lent.
+func (c *compiler) lentIn(in *isa.Instruction) uint16 {
+	if c.lent == 0 {
+		return 0
+	}
+	return (1<<in.A | 1<<in.B | 1<<in.D) & c.lent
+}
+
+// regsOf is the set of guest registers in names.
+func regsOf(in *isa.Instruction) uint16 {
+	switch in.Op.Format() {
+	case isa.FmtRegImm64, isa.FmtRegImm, isa.FmtRegImmImm, isa.FmtRegImmOffset:
+		return 1 << in.A
+	case isa.FmtRegReg:
+		return 1<<in.A | 1<<in.D
+	case isa.FmtRegRegImm, isa.FmtRegRegOffset, isa.FmtRegRegImmImm:
+		return 1<<in.A | 1<<in.B
+	case isa.FmtRegRegReg:
+		return 1<<in.A | 1<<in.B | 1<<in.D
+	}
+	return 0
+}
+
+// chooseBases picks the registers to lend: the two least used (not φ0,
+// whose rdx the multiplications and divisions use), when each access
+// saves more than the loads and stores around the instructions naming them
+// cost.
+func chooseBases(u regUse) memBases {
 	b := memBases{mem: -1, perm: -1}
-	for r := int8(12); r >= 1; r-- {
-		if used&(1<<r) != 0 {
-			continue
+	cost := 0
+	for k := 0; k < 2; k++ {
+		best := -1
+		for r := 12; r >= 1; r-- {
+			if int8(r) != b.mem && (best < 0 || u.refs[r] < u.refs[best]) {
+				best = r
+			}
 		}
-		if b.mem < 0 {
-			b.mem = r
-		} else {
-			b.perm = r
+		if cost += u.refs[best]; 2*cost > u.accesses {
 			break
+		}
+		if k == 0 {
+			b.mem = int8(best)
+		} else {
+			b.perm = int8(best)
 		}
 	}
 	return b
@@ -131,8 +193,11 @@ const (
 	baseB
 )
 
-// accesses describes every access instruction.
-var accesses [256]accessInfo
+// accesses describes every access instruction; isAccess is 1 for them.
+var (
+	accesses [256]accessInfo
+	isAccess [256]uint8
+)
 
 func init() {
 	for op := isa.Op(0); op < isa.NumOps; op++ {
@@ -158,6 +223,7 @@ func init() {
 			x.kind = kindLoadSX
 		}
 		x.size = uint8(accessSize(op))
+		isAccess[op] = 1
 		if accessSize(op) == 0 || isStore(op) != (x.kind >= kindStore) {
 			panic("recompile: access table")
 		}
@@ -228,28 +294,45 @@ func init() {
 const maxGap = 4
 
 // planGroup returns the block position of the last access of the group
-// starting with the access at k (k itself if it has no company).
+// starting with the access at k (k itself if it has no company). It runs
+// for every access, so the common answer is found from the block's access
+// bits (c.accBits) and one look at the next access.
 func (c *compiler) planGroup(k, base int, off uint32) int {
 	if writesBase(&c.buf[k]) {
 		return k
 	}
 	last := k
-	end := min(len(c.buf), k+1+maxGap)
-	for j := k + 1; j < end; j++ {
-		in := &c.buf[j]
-		if accesses[in.Op].size == 0 || !in.Valid {
-			continue
+	for {
+		j := c.nextAccess(last)
+		if j < 0 || j-last > maxGap {
+			return last
 		}
-		if b, o, _ := accessOf(in); b != base || o != off || !c.keeps(last+1, j, base) {
-			break
+		in := &c.buf[j]
+		if b, o, _ := accessOf(in); b != base || o != off || !in.Valid || c.lentIn(in) != 0 || !c.keeps(last+1, j, base) {
+			return last
 		}
 		last = j
 		if writesBase(in) {
-			break
+			return last
 		}
-		end = min(len(c.buf), j+1+maxGap)
 	}
-	return last
+}
+
+// nextAccess is the block position of the first access after k, or -1.
+func (c *compiler) nextAccess(k int) int {
+	for w := (k + 1) >> 6; w < len(c.accBits) && w<<6 < len(c.buf); w++ {
+		b := c.accBits[w]
+		if w == (k+1)>>6 {
+			b &= ^uint64(0) << ((k + 1) & 63)
+		}
+		if b != 0 {
+			if j := w<<6 + bits.TrailingZeros64(b); j < len(c.buf) {
+				return j
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // keeps reports whether the instructions at block positions [from, to)
@@ -300,7 +383,15 @@ func (c *compiler) access(in *isa.Instruction, k int, idx, unspent uint32) {
 		}
 		return
 	}
-	last := c.planGroup(k, base, off)
+	last := k
+	if k1 := k + 1; !c.wrapped {
+		// Is the next access close, with the same offset? (The bits miss
+		// one just past a 64-instruction boundary, which then forms no
+		// group.) This runs for every access: keep it short.
+		if w := (c.accBits[k1>>6] >> (k1 & 63)) & (1<<maxGap - 1); w != 0 && c.buf[k1+bits.TrailingZeros64(w)].Imm == in.Imm {
+			last = c.planGroup(k, base, off)
+		}
+	}
 	gsize, gwrite := size, write
 	for j := k + 1; j <= last; j++ {
 		if y := accesses[c.buf[j].Op]; y.size != 0 {
@@ -422,28 +513,27 @@ func (c *compiler) fastCheck(base int, off uint32, size int, write bool) (mem am
 	}
 	b := reg(uint8(base))
 	if rp != amd64.NoReg {
-		if off == 0 {
-			a.MovRR32(t1, b)
-		} else {
+		// From a template (see regCheck).
+		key := int(b)
+		if off != 0 {
 			a.Lea32(t0, amd64.M(b, int32(off)))
-			a.MovRR32(t1, t0)
+			key = 16
 		}
-		a.ShiftRI32(amd64.SHR, t1, 12)
-		a.TestMR8(amd64.MI(rp, t1, 1, -1), req)
-		fails[0] = a.JccRel(amd64.CondE)
-		if size > 1 {
-			if off == 0 {
-				a.TestRI8(b, uint8(size-1))
-			} else {
-				a.TestRI8(t0, uint8(size-1))
-			}
-			fails[1] = a.JccRel(amd64.CondNE)
+		key = key<<3 | bits.TrailingZeros(uint(size))<<1
+		if write {
+			key |= 1
 		}
-		back = a.Len()
-		if off == 0 {
-			a.MovRR32(t0, b)
+		t := &c.regChecks[key]
+		if t.n == 0 {
+			c.regCheck(t, b, off != 0, size, write)
 		}
-		return amd64.MI(rm, t0, 1, -c.bases.bias()), fails, back, off != 0
+		pos := a.Len()
+		a.Bytes(t.code[:t.n]...)
+		fails[0] = pos + int(t.rel1)
+		if t.rel2 >= 0 {
+			fails[1] = pos + int(t.rel2)
+		}
+		return amd64.MI(rm, t0, 1, -c.bases.bias()), fails, pos + int(t.back), off != 0
 	}
 	c.addrToEAX(a, base, off)
 	fails[0] = a.Len() + permCheckRel
@@ -460,6 +550,46 @@ func (c *compiler) fastCheck(base int, off uint32, size int, write bool) (mem am
 	}
 	back = a.Len()
 	return c.raxMem(a), fails, back, true
+}
+
+// checkTmpl is the code of a register-base check (regCheck).
+type checkTmpl struct {
+	code       [32]byte
+	n          uint8
+	rel1, rel2 int8 // where the rel32 fields of the jumps to the slow path are (-1: none)
+	back       int8 // where a slow path continues
+}
+
+// regCheck builds the check of an access of size bytes at [b] (or, with
+// lea, at eax, which a lea has set from b), with the bases in registers:
+//
+//	mov ecx, b32; shr ecx, 12; test byte [perm+rcx-1], req8; je slow
+//	test b8, size-1; jne slow  (size > 1)
+//	back: mov eax, b32         (not with lea)
+//
+// Emitting it from bytes costs a fraction of encoding it each time.
+func (c *compiler) regCheck(t *checkTmpl, b amd64.Reg, lea bool, size int, write bool) {
+	rp, req := c.bases.permReg(), c.bases.permReg()
+	if write {
+		req = c.bases.memReg()
+	}
+	a := amd64.NewAsm(t.code[:], 0)
+	if lea {
+		b = t0
+	}
+	a.MovRR32(t1, b)
+	a.ShiftRI32(amd64.SHR, t1, 12)
+	a.TestMR8(amd64.MI(rp, t1, 1, -1), req)
+	t.rel1, t.rel2 = int8(a.JccRel(amd64.CondE)), -1
+	if size > 1 {
+		a.TestRI8(b, uint8(size-1))
+		t.rel2 = int8(a.JccRel(amd64.CondNE))
+	}
+	t.back = int8(a.Len())
+	if !lea {
+		a.MovRR32(t0, b)
+	}
+	t.n = uint8(a.Len())
 }
 
 // move emits the data movement of the access in through operand m.
@@ -484,7 +614,7 @@ func (c *compiler) checkRoutine(size int, write bool) int {
 	if write {
 		w = 1
 	}
-	return c.checkOff[w][[9]int{1: 0, 2: 1, 4: 2, 8: 3}[size]]
+	return c.checkOff[w][bits.TrailingZeros(uint(size))]
 }
 
 // Templates for the frame-slot checks, built with the encoder (and so

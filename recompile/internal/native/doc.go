@@ -19,6 +19,10 @@ type Context struct {
 	Site  uintptr    // out: return address of the exit call (identifies the exit site)
 	Aux   uint64     // out: rax at the exit (an address for faults and jumps)
 	Count uint64     // instructions counter, incremented by generated code
+	// Spill holds values generated code keeps in frame slots instead of
+	// registers (the guest values of registers lent to other uses), in
+	// and out.
+	Spill [2]uint64
 }
 
 // Offsets of Context fields.
@@ -32,6 +36,7 @@ const (
 	CtxSite  = 144
 	CtxAux   = 152
 	CtxCount = 160
+	CtxSpill = 168
 )
 
 // Frame slots of the trampoline, as offsets from its stack pointer. Generated
@@ -48,5 +53,6 @@ const (
 	SlotTmp   = 56
 	SlotTmp2  = 64
 	SlotCount = 72
+	SlotSpill = 80 // two slots
 	FrameBias = 8
 )

@@ -4,13 +4,14 @@
 
 // func enter(ctx *Context)
 //
-// Loads the guest registers from ctx, copies gas and the memory, permission
-// and jump table bases into this frame, and calls ctx.Entry. Generated code
+// Loads the guest registers from ctx, copies gas, the memory, permission
+// and jump table bases and the spill slots into this frame, and calls
+// ctx.Entry. Generated code
 // returns here (after leaving the exit site's return address and rax in the
 // frame); the registers and frame slots are then written back to ctx.
 // Generated code never calls Go and clobbers every general register but RSP;
 // BP is restored by the epilogue from the frame.
-TEXT ·enter(SB), NOSPLIT, $80-8
+TEXT ·enter(SB), NOSPLIT, $96-8
 	MOVQ ctx+0(FP), AX
 	MOVQ AX, 32(SP)
 	MOVQ 104(AX), CX
@@ -25,6 +26,10 @@ TEXT ·enter(SB), NOSPLIT, $80-8
 	MOVQ $0, 48(SP)
 	MOVQ 160(AX), CX
 	MOVQ CX, 72(SP)
+	MOVQ 168(AX), CX
+	MOVQ CX, 80(SP)
+	MOVQ 176(AX), CX
+	MOVQ CX, 88(SP)
 	MOVQ 136(AX), CX
 	MOVQ 0(AX), DX
 	MOVQ 8(AX), BX
@@ -62,4 +67,8 @@ TEXT ·enter(SB), NOSPLIT, $80-8
 	MOVQ CX, 152(AX)
 	MOVQ 72(SP), CX
 	MOVQ CX, 160(AX)
+	MOVQ 80(SP), CX
+	MOVQ CX, 168(AX)
+	MOVQ 88(SP), CX
+	MOVQ CX, 176(AX)
 	RET

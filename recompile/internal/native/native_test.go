@@ -23,6 +23,7 @@ func TestContextLayout(t *testing.T) {
 		{"Site", unsafe.Offsetof(c.Site), CtxSite},
 		{"Aux", unsafe.Offsetof(c.Aux), CtxAux},
 		{"Count", unsafe.Offsetof(c.Count), CtxCount},
+		{"Spill", unsafe.Offsetof(c.Spill), CtxSpill},
 	} {
 		if f.got != f.want {
 			t.Errorf("Context.%s at %d, assembly assumes %d", f.name, f.got, f.want)
@@ -54,6 +55,8 @@ func TestEnterExit(t *testing.T) {
 	}
 	a.ALUMI(8, amd64.SUB, amd64.M(amd64.RSP, FrameBias+SlotGas), 7)
 	a.ALUMI(8, amd64.ADD, amd64.M(amd64.RSP, FrameBias+SlotCount), 3)
+	a.ALUMI(8, amd64.ADD, amd64.M(amd64.RSP, FrameBias+SlotSpill), 5)
+	a.ALUMI(8, amd64.SUB, amd64.M(amd64.RSP, FrameBias+SlotSpill+8), 6)
 	a.ALURM(amd64.ADD, GuestReg[0], amd64.M(amd64.RSP, FrameBias+SlotMem))
 	a.MovImm(T0, 0x1234)
 	a.Call(exit)
@@ -75,6 +78,7 @@ func TestEnterExit(t *testing.T) {
 		ctx.Regs[i] = uint64(i) << 32
 	}
 	ctx.Gas, ctx.Count, ctx.Mem = 100, 5, 0x10000
+	ctx.Spill = [2]uint64{1, 100}
 	ctx.Entry = code.Base() + uintptr(entry)
 	for run := 0; run < 3; run++ {
 		Enter(&ctx)
@@ -90,6 +94,9 @@ func TestEnterExit(t *testing.T) {
 	}
 	if ctx.Gas != 100-21 || ctx.Count != 5+9 {
 		t.Errorf("gas %d count %d, want 79 14", ctx.Gas, ctx.Count)
+	}
+	if ctx.Spill != [2]uint64{1 + 15, 100 - 18} {
+		t.Errorf("spill %v, want [16 82]", ctx.Spill)
 	}
 	if ctx.Site != code.Base()+uintptr(site) || ctx.Aux != 0x1234 {
 		t.Errorf("site %#x aux %#x, want %#x 0x1234", ctx.Site, ctx.Aux, code.Base()+uintptr(site))
