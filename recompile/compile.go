@@ -131,6 +131,7 @@ type compiler struct {
 
 	hotSites  []site
 	coldSites []site
+	sites     []partSites // every part's sites, once compiled
 	branches  []branchFix
 
 	coldOrg int // image offset of the cold code
@@ -353,7 +354,7 @@ func (c *compiler) compile() error {
 			return fmt.Errorf("recompile: internal error: unbound label")
 		}
 	}
-	c.mergeSites(parts)
+	c.collectSites(parts)
 	// The jump table: one int32 per address 0..2|j|, the target block's
 	// offset from the table, or 0 (no block).
 	jt := mem[c.jtOff:end]
@@ -499,30 +500,22 @@ func (c *compiler) merge(parts []*compiler) {
 	}
 }
 
-// mergeSites joins the parts' exit sites (each part's are sorted, and the
-// parts' regions are in order).
-func (c *compiler) mergeSites(parts []*compiler) {
-	if len(parts) == 1 {
-		c.hotSites, c.coldSites = parts[0].hotSites, parts[0].coldSites
-		return
-	}
-	var nh, nc int
-	for _, q := range parts {
-		nh += len(q.hotSites)
-		nc += len(q.coldSites)
-	}
-	c.hotSites = make([]site, 0, nh)
-	c.coldSites = make([]site, 0, nc)
+// partSites are the exit sites of one part of the image, whose code ends
+// at hotEnd and coldEnd; their instruction indices are the part's own, base
+// less than the program's.
+type partSites struct {
+	hotEnd, coldEnd uint32
+	base            uint32
+	hot, cold       []site // each sorted by return address
+}
+
+// collectSites keeps each part's exit sites where they are (copying them
+// into one table costs more than finding the part on each exit).
+func (c *compiler) collectSites(parts []*compiler) {
+	c.sites = make([]partSites, len(parts))
 	for i, q := range parts {
-		base := uint32(c.partBase[i])
-		for _, s := range q.hotSites {
-			s.idx += base
-			c.hotSites = append(c.hotSites, s)
-		}
-		for _, s := range q.coldSites {
-			s.idx += base
-			c.coldSites = append(c.coldSites, s)
-		}
+		c.sites[i] = partSites{hotEnd: uint32(q.hot.Len()), coldEnd: uint32(q.cold.Len()),
+			base: uint32(c.partBase[i]), hot: q.hotSites, cold: q.coldSites}
 	}
 }
 

@@ -108,7 +108,7 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 	out.offs = c.offs
 	out.bStart = append(c.bStart, uint32(len(c.pcs)))
 	out.bCost = c.bCost
-	out.hotSites, out.coldSites, out.coldOrg = c.hotSites, c.coldSites, uint32(c.coldOrg)
+	out.sites, out.coldOrg = c.sites, uint32(c.coldOrg)
 	out.bases = c.bases
 	return out, nil
 }
@@ -153,12 +153,11 @@ type compiled struct {
 	// end), bCost[b] its cost.
 	bStart []uint32
 	bCost  []uint32
-	// Exit sites in the hot code and in the cold code (from coldOrg on),
-	// each sorted by return address.
-	hotSites, coldSites []site
-	coldOrg             uint32
-	count               countMode
-	bases               memBases
+	// Exit sites, by part; the cold code starts at coldOrg.
+	sites   []partSites
+	coldOrg uint32
+	count   countMode
+	bases   memBases
 
 	interpOnce sync.Once
 	interp     vm.Compiled
@@ -169,7 +168,7 @@ func (c *compiled) Profile() vm.Profile { return c.profile }
 
 func (c *compiled) SizeBytes() int {
 	n := 256 + 4*(len(c.pcs)+len(c.offs)+len(c.bStart)+len(c.bCost)) +
-		int(unsafe.Sizeof(site{}))*(len(c.hotSites)+len(c.coldSites))
+		int(unsafe.Sizeof(site{}))*c.siteCount()
 	if c.code != nil {
 		n += c.code.Size()
 	}
@@ -223,24 +222,45 @@ func (c *compiled) blockOf(i int) int {
 func (c *compiled) blockEnd(i int) int { return int(c.bStart[c.blockOf(i)+1]) - 1 }
 
 // site returns the exit site whose return address is at code offset ret.
-func (c *compiled) site(ret uint32) *site {
-	sites := c.hotSites
-	if ret >= c.coldOrg {
-		sites = c.coldSites
-	}
-	lo, hi := 0, len(sites)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if sites[m].ret < ret {
-			lo = m + 1
-		} else {
-			hi = m
+func (c *compiled) site(ret uint32) (site, bool) {
+	cold := ret >= c.coldOrg
+	for i := range c.sites {
+		p := &c.sites[i]
+		sites := p.hot
+		if cold {
+			if ret > p.coldEnd {
+				continue
+			}
+			sites = p.cold
+		} else if ret > p.hotEnd {
+			continue
 		}
+		lo, hi := 0, len(sites)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if sites[m].ret < ret {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo < len(sites) && sites[lo].ret == ret {
+			s := sites[lo]
+			s.idx += p.base
+			return s, true
+		}
+		return site{}, false
 	}
-	if lo < len(sites) && sites[lo].ret == ret {
-		return &sites[lo]
+	return site{}, false
+}
+
+// siteCount is the number of exit sites.
+func (c *compiled) siteCount() int {
+	n := 0
+	for _, p := range c.sites {
+		n += len(p.hot) + len(p.cold)
 	}
-	return nil
+	return n
 }
 
 // decode returns the instruction at index i.

@@ -152,8 +152,8 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		} else {
 			native.Enter(&x.ctx)
 		}
-		s := c.site(uint32(x.ctx.Site - c.base))
-		if s == nil {
+		s, ok := c.site(uint32(x.ctx.Site - c.base))
+		if !ok {
 			return vm.Exit{}, fmt.Errorf("recompile: internal error: exit from unknown site %#x", x.ctx.Site-c.base)
 		}
 		left := x.ctx.Gas
