@@ -437,7 +437,8 @@ func TestDifferential(t *testing.T) {
 	if s := os.Getenv("RECOMPILE_DIFF_SEED"); s != "" {
 		seed, _ = strconv.ParseInt(s, 10, 64)
 	}
-	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), countSlot: true}, Engine{feat: hostFeatures(), frameBases: true}}
+	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), countSlot: true}, Engine{feat: hostFeatures(), frameBases: true},
+		Engine{feat: hostFeatures(), lendMost: true}}
 	// Every other scenario is compiled in parts, as large programs are.
 	defer func(b int) { partBytes = b }(partBytes)
 	for i := 0; i < n; i++ {

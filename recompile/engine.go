@@ -45,6 +45,10 @@ type Engine struct {
 	// frameBases keeps the memory and permission table bases in frame
 	// slots even where guest registers are free (tests).
 	frameBases bool
+	// lendMost lends the two registers the program uses most to the
+	// bases, whatever it costs (tests: most instructions go through
+	// spilled).
+	lendMost bool
 }
 
 // New returns the recompiler engine, using the optional instructions
@@ -119,7 +123,15 @@ func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*c
 		jumpEntries: len(cb.JumpTable), jumpTable: cb.JumpTable, count: count,
 		bases: memBases{mem: -1, perm: -1},
 	}
-	if !e.frameBases {
+	switch {
+	case e.lendMost:
+		u := scanRegs(cb.Code, cb.Bitmask, p.Numbering)
+		for r := range u.refs {
+			u.refs[r] = -u.refs[r]
+		}
+		u.accesses = 1 << 30
+		c.bases = chooseBases(u)
+	case !e.frameBases:
 		c.bases = chooseBases(scanRegs(cb.Code, cb.Bitmask, p.Numbering))
 	}
 	return c, c.compile()

@@ -158,7 +158,7 @@ func chooseBases(u regUse) memBases {
 				best = r
 			}
 		}
-		if cost += u.refs[best]; 2*cost > u.accesses {
+		if cost += max(u.refs[best], 0); 2*cost > u.accesses {
 			break
 		}
 		if k == 0 {

@@ -27,7 +27,9 @@ func vectorFiles(tb testing.TB) []string {
 }
 
 // TestVectors runs every vector on the recompiler (with the CPU's optional
-// instructions and without them) and requires the interpreter's verdict.
+// instructions and without them, and with most instructions naming
+// registers lent to the memory bases) and requires the interpreter's
+// verdict.
 func TestVectors(t *testing.T) {
 	if !Supported() {
 		t.Skip("recompiler not supported here")
@@ -35,6 +37,8 @@ func TestVectors(t *testing.T) {
 	engines := map[string]vm.Engine{
 		"host":     New(),
 		"portable": Engine{},
+		// the bases in the registers the program uses most
+		"lend-most": Engine{feat: hostFeatures(), lendMost: true},
 	}
 	ref := interp.New()
 	for name, eng := range engines {
