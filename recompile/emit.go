@@ -523,7 +523,9 @@ func (c *compiler) spilled(in *isa.Instruction, k int, idx, unspent uint32, m ui
 		h := reg(uint8(g))
 		if int8(g) == b.mem {
 			a.Load(8, h, amd64.M(rsp, fMem))
-			a.Lea(h, amd64.M(h, b.bias()))
+			if b.bias() != 0 {
+				a.Lea(h, amd64.M(h, b.bias()))
+			}
 		} else {
 			a.Load(8, h, amd64.M(rsp, fPerm))
 			a.Lea(h, amd64.M(h, 1))

@@ -28,9 +28,9 @@ import (
 // first (a SetPC, a retry after a page fault) in that copy.
 //
 // Bases. The memory base and the permission table base live in frame
-// slots, or, when the program never uses some guest registers, in their
-// host registers (memBases): then an access is `[mem + rax]` and the page
-// check one fusible `test byte [perm + page], reg8`.
+// slots, or in the host registers of two guest registers the program
+// rarely names (memBases): then an access is `[mem + rax]` and the page
+// check one fusible `test byte [perm + page], reg8` (regCheck).
 
 // memBases says which guest registers lend their host registers to the
 // bases while native code runs. Their guest values live in the frame's
