@@ -93,6 +93,10 @@ func fzCheck(t testing.TB, data []byte, features map[string]bool) {
 func fzVariantName(v byte) string {
 	var s string
 	switch v & 7 {
+	case 3:
+		s = "memory bases in the frame"
+	case 4:
+		s = "bases in the most used registers"
 	case 5:
 		s = "portable (no LZCNT/TZCNT/POPCNT/BMI2)"
 	case 6:
@@ -114,6 +118,10 @@ func fzVariantName(v byte) string {
 func fzEngine(v byte) Engine {
 	e := Engine{feat: hostFeatures()}
 	switch v & 7 {
+	case 3:
+		e.frameBases = true
+	case 4:
+		e.lendMost = true
 	case 5:
 		e.feat = features{}
 	case 6:
