@@ -229,4 +229,3 @@ func accessOf(op isa.Op) (size uint32, write bool) {
 	}
 	return 8, true
 }
-
