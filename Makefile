@@ -14,10 +14,10 @@ build:
 # Start the daemon on a unix socket, run the demo client against it, stop it.
 demo: build
 	@dir=$$(mktemp -d); sock=$$dir/pvmd.sock; \
-	bin/pvmd serve --listen unix://$$sock --metrics-addr 127.0.0.1:9464 --log-level warn & pid=$$!; \
+	bin/pvmd serve --listen unix://$$sock --metrics-addr "" --log-level warn & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$dir' EXIT; \
 	for i in $$(seq 100); do bin/pvmd health --addr unix://$$sock --timeout 1s >/dev/null 2>&1 && break; sleep 0.1; done; \
-	echo "pvmd is serving on unix://$$sock (metrics on http://127.0.0.1:9464/metrics)"; \
+	echo "pvmd is serving on unix://$$sock"; \
 	bin/pvmd demo --addr unix://$$sock
 
 # The whole test suite: static checks, the client libraries against the real
