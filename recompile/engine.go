@@ -18,6 +18,7 @@ package recompile
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -204,16 +205,7 @@ func (c *compiled) Instantiate(mem *memory.Memory, pc uint32) vm.Instance {
 
 // index returns the instruction index of pc.
 func (c *compiled) index(pc uint32) (int, bool) {
-	lo, hi := 0, len(c.pcs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if c.pcs[m] < pc {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo, lo < len(c.pcs) && c.pcs[lo] == pc
+	return slices.BinarySearch(c.pcs[:len(c.pcs)], pc)
 }
 
 // blockOf is the gas block holding instruction i.

@@ -51,14 +51,10 @@ func runDemo(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	network, address, err := parseAddr(*addr)
+	target, err := dialTarget(*addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pvmd demo: --addr:", err)
 		return 2
-	}
-	target := address
-	if network == "unix" {
-		target = "unix://" + address
 	}
 	if err := demo(target); err != nil {
 		fmt.Fprintln(os.Stderr, "pvmd demo:", err)

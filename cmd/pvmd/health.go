@@ -37,14 +37,10 @@ func runHealth(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	network, address, err := parseAddr(*addr)
+	target, err := dialTarget(*addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pvmd health: --addr:", err)
 		return 2
-	}
-	target := address
-	if network == "unix" {
-		target = "unix://" + address
 	}
 	creds := insecure.NewCredentials()
 	if *useTLS || *caFile != "" || *skipVerify {

@@ -210,6 +210,19 @@ func pvmdVersion() string {
 	return "dev"
 }
 
+// dialTarget turns an address flag (tcp://HOST:PORT, HOST:PORT or
+// unix:///PATH) into a gRPC dial target.
+func dialTarget(addr string) (string, error) {
+	network, address, err := parseAddr(addr)
+	if err != nil {
+		return "", err
+	}
+	if network == "unix" {
+		return "unix://" + address, nil
+	}
+	return address, nil
+}
+
 // parseAddr splits tcp://HOST:PORT, unix:///PATH or HOST:PORT into a network
 // and an address.
 func parseAddr(s string) (network, addr string, err error) {

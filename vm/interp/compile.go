@@ -6,6 +6,7 @@ import (
 	"github.com/pvmd/pvmd/vm/isa"
 	"github.com/pvmd/pvmd/vm/memory"
 	"github.com/pvmd/pvmd/vm/program"
+	"slices"
 )
 
 // Engine is the reference interpreter.
@@ -124,16 +125,7 @@ func (c *compiled) Instantiate(mem *memory.Memory, pc uint32) vm.Instance {
 
 // index returns the code index of the instruction at pc.
 func (c *compiled) index(pc uint32) (int, bool) {
-	lo, hi := 0, c.nReal
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if c.pcs[m] < pc {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo, lo < c.nReal && c.pcs[lo] == pc
+	return slices.BinarySearch(c.pcs[:c.nReal], pc)
 }
 
 // isTerminator reports whether entry i ends its block.
