@@ -46,7 +46,7 @@ const (
 )
 
 // Operand roles: which decoded register field an instruction reads or
-// writes. The values are bit offsets into the word operands builds.
+// writes. The values are bit offsets into the word decodeOp builds.
 const (
 	roleNone  uint8 = 0 // no source register (noReg)
 	roleA     uint8 = 8
@@ -183,8 +183,14 @@ func buildCostTable() (t [256]opCost) {
 			c.dst = roleNoDst
 		}
 		// Both rules add a slot when dst differs from src1 and from cmp.
-		c.cmp = c.src1
-		if c.slotRule == slotsDiff2 {
+		// Without a rule cmp names dst itself, so that dst != cmp never
+		// holds and decodeOp needs no test of the rule.
+		switch c.slotRule {
+		case slotsFixed:
+			c.cmp = c.dst
+		case slotsDiff1:
+			c.cmp = c.src1
+		case slotsDiff2:
 			c.cmp = c.src2
 		}
 	}

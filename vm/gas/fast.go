@@ -13,15 +13,14 @@ import (
 const maxSmallEntries = robSize - 1
 
 // smallEntry is an instruction of a block smallCost handles: a reorder-buffer
-// entry, numbered in program order. The first pass fills in the dataflow
-// schedule; eventSchedule fills in the rest.
+// entry, numbered in program order, as smallCost's pass over the block
+// leaves it. The latency is finish - start.
 type smallEntry struct {
-	start   uint32 // in the dataflow schedule
-	finish  uint32 // in the dataflow schedule
-	units   uint32
-	decode  uint32 // the cycle it is decoded in
-	latency uint32
-	deps    uint32 // the entries producing its sources
+	start  uint32 // in the dataflow schedule
+	finish uint32 // in the dataflow schedule
+	units  uint32
+	decode uint32 // the cycle it is decoded in
+	deps   uint32 // the entries producing its sources
 }
 
 // smallCost computes the cost of the block that starts at instrs[0] and
@@ -50,58 +49,68 @@ type smallEntry struct {
 // decode+1, so whether it still counted as in flight does not matter.) If a
 // limit binds, schedule the entries event by event instead (eventSchedule).
 func (s *pipeline) smallCost(instrs []isa.Instruction) (cost uint32, length int, ok bool) {
-	var ready [noReg + 1]uint32 // when each register's newest value is available
-	decode, left := uint32(0), uint32(decodeWidth)
-	last, total := uint32(0), uint32(0)
+	// Per register: when its newest value is available (low half) and the
+	// entry producing it, as a one-bit set (high half), for eventSchedule.
+	var avail [16]uint64
+	// The decode clock counts slots, decodeWidth per cycle: an instruction
+	// that does not fit in what is left of a cycle moves on to the next.
+	clock := uint32(0)
 	n := 0
-	for i := range instrs {
-		in := &instrs[i]
-		op := in.Op
-		if !in.Valid {
-			op = isa.Trap
+	// Walk by pointer: the compiler then addresses the fields directly.
+	for rest := instrs; len(rest) > 0; rest = rest[1:] {
+		in := &rest[0]
+		op := effectiveOp(in)
+		w := opWords[op]
+		dst, src1, src2, cmp := w.registers(registerWord(in))
+		slots := w.slots(dst, src1, cmp)
+		if clock%decodeWidth+slots > decodeWidth {
+			clock += decodeWidth - clock%decodeWidth
 		}
-		c := &costTable[op]
-		dst, src1, src2, cmp := operands(in, c)
-		slots := decodeSlots(c, dst, src1, cmp)
-		if left < slots {
-			decode++
-			left = decodeWidth
-		}
-		left -= slots
-		latency := uint32(c.latency)
-		switch c.kind {
-		case kindMove:
-			ready[dst] = ready[src1]
+		decode := clock / decodeWidth
+		clock += slots
+		kind := w.kind()
+		if kind == kindMove {
+			avail[dst] = avail[src1]
 			continue
-		case kindBranch:
+		}
+		if n >= maxSmallEntries {
+			return 0, len(instrs) - len(rest), false
+		}
+		latency := w.latency()
+		if kind == kindBranch {
 			latency = s.branchLatency(in)
-			length = i + 1
-		case kindDrain:
-			length = i + 1
 		}
-		if n == maxSmallEntries {
-			return 0, i, false
-		}
-		start := max(decode+1, ready[src1], ready[src2])
+		a1, a2 := avail[src1], avail[src2]
+		start := max(decode+1, uint32(a1), uint32(a2))
 		finish := start + latency
 		e := &s.small[n]
-		e.start, e.finish, e.units = start, finish, c.units
-		ready[dst] = finish
-		last = max(last, finish)
-		total += c.units
+		e.start, e.finish, e.units = start, finish, opUnits[op]
+		e.decode, e.deps = decode, uint32((a1|a2)>>32)
+		avail[dst] = uint64(finish) | uint64(1)<<(32+n)
 		n++
-		if length != 0 {
-			if (n > startWidth || !unitsFit(unitsFree, total)) && !s.limitsHold(n, last, total) {
-				last = s.eventSchedule(instrs[:length], n)
-			}
-			if last+2 <= costSlack+1 {
-				return 1, length, true
-			}
-			return last + 2 - costSlack, length, true
+		if kind != kindPlain {
+			return s.smallSchedule(n), len(instrs) - len(rest) + 1, true
 		}
 	}
 	// The block never ends: the simulator adds the trap.
 	return 0, len(instrs), false
+}
+
+// smallSchedule returns the cost of the n entries smallCost found, from
+// their dataflow schedule if no limit binds, or else from eventSchedule.
+func (s *pipeline) smallSchedule(n int) uint32 {
+	last, total := uint32(0), uint32(0)
+	for i := range s.small[:n] {
+		last = max(last, s.small[i].finish)
+		total += s.small[i].units
+	}
+	if (n > startWidth || !unitsFit(unitsFree, total)) && !s.limitsHold(n, last, total) {
+		last = s.eventSchedule(n)
+	}
+	if last+2 <= costSlack+1 {
+		return 1
+	}
+	return last + 2 - costSlack
 }
 
 // eventSchedule simulates the block's n entries, whose dataflow schedule
@@ -116,9 +125,8 @@ func (s *pipeline) smallCost(instrs []isa.Instruction) (cost uint32, length int,
 // or a ready entry lost the start-width race in the previous tick. From D+1
 // on the machine is draining: after a tick where something finished comes
 // the next cycle, otherwise the clock skips to the next finish.
-func (s *pipeline) eventSchedule(block []isa.Instruction, n int) uint32 {
+func (s *pipeline) eventSchedule(n int) uint32 {
 	ents := s.small[:n]
-	s.prepareEvents(block, ents)
 	lastDecode := ents[n-1].decode
 	s.wheel.clear()
 	free := uint32(unitsFree)
@@ -155,7 +163,7 @@ func (s *pipeline) eventSchedule(block []isa.Instruction, n int) uint32 {
 			if u := ents[e].units; unitsFit(free, u) {
 				free -= u
 				waiting &^= 1 << e
-				f := t + ents[e].latency
+				f := t + ents[e].finish - ents[e].start
 				s.wheel.add(f, uint32(e), u)
 				last = max(last, f)
 				started++
@@ -185,39 +193,6 @@ func (s *pipeline) eventSchedule(block []isa.Instruction, n int) uint32 {
 	}
 	s.wheel.clear()
 	return last
-}
-
-// prepareEvents fills in the decode cycle, latency and producers of the
-// block's entries, repeating smallCost's first pass.
-func (s *pipeline) prepareEvents(block []isa.Instruction, ents []smallEntry) {
-	var producer [noReg + 1]uint32 // the entry producing each register, as a one-bit set
-	decode, left := uint32(0), uint32(decodeWidth)
-	n := 0
-	for i := range block {
-		in := &block[i]
-		op := in.Op
-		if !in.Valid {
-			op = isa.Trap
-		}
-		c := &costTable[op]
-		dst, src1, src2, cmp := operands(in, c)
-		slots := decodeSlots(c, dst, src1, cmp)
-		if left < slots {
-			decode++
-			left = decodeWidth
-		}
-		left -= slots
-		if c.kind == kindMove {
-			producer[dst] = producer[src1]
-			continue
-		}
-		e := &ents[n]
-		e.decode = decode
-		e.latency = e.finish - e.start
-		e.deps = producer[src1] | producer[src2]
-		producer[dst] = 1 << n
-		n++
-	}
 }
 
 // limitsHold checks the dataflow schedule of the first n entries, whose

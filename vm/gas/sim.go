@@ -280,24 +280,17 @@ func (s *pipeline) rename(dst, src uint8) {
 
 // feed decodes one instruction of the block.
 func (s *pipeline) feed(in *isa.Instruction) {
-	op := in.Op
-	if !in.Valid {
-		// An invalid position executes as a trap and ends the block.
-		op = isa.Trap
-	}
-	c := &costTable[op]
-	dst, src1, src2, cmp := operands(in, c)
-	slots := decodeSlots(c, dst, src1, cmp)
-	switch c.kind {
+	w, units, dst, src1, src2, slots := decodeOp(in)
+	switch w.kind() {
 	case kindPlain:
-		s.dispatch(slots, uint32(c.latency), c.units, dst, src1, src2)
+		s.dispatch(slots, w.latency(), units, dst, src1, src2)
 	case kindMove:
 		s.rename(dst, src1)
 	case kindDrain:
-		s.dispatch(slots, uint32(c.latency), c.units, noDst, src1, src2)
+		s.dispatch(slots, w.latency(), units, noDst, src1, src2)
 		s.drain()
 	case kindBranch:
-		s.dispatch(slots, s.branchLatency(in), c.units, noDst, src1, src2)
+		s.dispatch(slots, s.branchLatency(in), units, noDst, src1, src2)
 		s.drain()
 	}
 }
@@ -317,21 +310,6 @@ func (s *pipeline) cheapAt(pc uint64) bool {
 		return true
 	}
 	return s.cheapOpcode[s.code[pc]]
-}
-
-// operands returns the registers an instruction writes and reads (noDst and
-// noReg where there are none), and the register the slot rule compares dst
-// with.
-func operands(in *isa.Instruction, c *opCost) (dst, src1, src2, cmp uint8) {
-	w := noReg | uint64(in.A)<<roleA | uint64(in.B)<<roleB | uint64(in.D)<<roleD | noDst<<roleNoDst
-	return uint8(w >> (c.dst & 63)), uint8(w >> (c.src1 & 63)), uint8(w >> (c.src2 & 63)), uint8(w >> (c.cmp & 63))
-}
-
-// decodeSlots is the number of decode slots an instruction takes: the base
-// count, plus one if the slot rule applies and dst differs from src1 and
-// from cmp. (Branch-free: the outcome is hard to predict.)
-func decodeSlots(c *opCost, dst, src1, cmp uint8) uint32 {
-	return uint32(c.slots) + b2u(c.slotRule != slotsFixed)&b2u(dst != src1)&b2u(dst != cmp)
 }
 
 // b2u is 1 for true and 0 for false.
