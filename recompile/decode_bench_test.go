@@ -25,15 +25,25 @@ func loadDoom(tb testing.TB) *program.CodeBlob {
 	return cb
 }
 
+// walkAll walks the whole program and counts the positions. It is a
+// separate function so that callgrind can count just the walk:
+// valgrind --tool=callgrind --toggle-collect='*recompile.walkAll'.
+//
+//go:noinline
+func walkAll(code, bitmask []byte, num isa.Numbering) int {
+	w := newWalker(code, bitmask, num)
+	var in isa.Instruction
+	n := 0
+	for w.next(&in) {
+		n++
+	}
+	return n
+}
+
 func BenchmarkWalkDoom(b *testing.B) {
 	cb := loadDoom(b)
 	for b.Loop() {
-		w := newWalker(cb.Code, cb.Bitmask, isa.Latest64)
-		var in isa.Instruction
-		n := 0
-		for w.next(&in) {
-			n++
-		}
+		walkAll(cb.Code, cb.Bitmask, isa.Latest64)
 	}
 }
 
