@@ -56,27 +56,25 @@ func (s *pipeline) smallCost(instrs []isa.Instruction) (cost uint32, length int,
 	// that does not fit in what is left of a cycle moves on to the next.
 	clock := uint32(0)
 	n := 0
-	// Walk by pointer: the compiler then addresses the fields directly.
-	for rest := instrs; len(rest) > 0; rest = rest[1:] {
-		in := &rest[0]
-		op := effectiveOp(in)
-		w := opWords[op]
-		dst, src1, src2, cmp := w.registers(registerWord(in))
-		slots := w.slots(dst, src1, cmp)
+	for i := range instrs {
+		in := &instrs[i]
+		o := &opInfos[effectiveOp(in)]
+		dst, src1, src2, cmp := o.registers(registerWord(in))
+		slots := o.slotsFor(dst, src1, cmp)
 		if clock%decodeWidth+slots > decodeWidth {
 			clock += decodeWidth - clock%decodeWidth
 		}
 		decode := clock / decodeWidth
 		clock += slots
-		kind := w.kind()
+		kind := o.kind
 		if kind == kindMove {
 			avail[dst] = avail[src1]
 			continue
 		}
 		if n >= maxSmallEntries {
-			return 0, len(instrs) - len(rest), false
+			return 0, i, false
 		}
-		latency := w.latency()
+		latency := uint32(o.latency)
 		if kind == kindBranch {
 			latency = s.branchLatency(in)
 		}
@@ -84,12 +82,12 @@ func (s *pipeline) smallCost(instrs []isa.Instruction) (cost uint32, length int,
 		start := max(decode+1, uint32(a1), uint32(a2))
 		finish := start + latency
 		e := &s.small[n]
-		e.start, e.finish, e.units = start, finish, opUnits[op]
+		e.start, e.finish, e.units = start, finish, o.units
 		e.decode, e.deps = decode, uint32((a1|a2)>>32)
 		avail[dst] = uint64(finish) | uint64(1)<<(32+n)
 		n++
 		if kind != kindPlain {
-			return s.smallSchedule(n), len(instrs) - len(rest) + 1, true
+			return s.smallSchedule(n), i + 1, true
 		}
 	}
 	// The block never ends: the simulator adds the trap.
@@ -205,6 +203,9 @@ func (s *pipeline) eventSchedule(n int) uint32 {
 // can never run out first.)
 func (s *pipeline) limitsHold(n int, last, total uint32) bool {
 	ents := s.small[:n]
+	if last < 64 && total>>mulShift&fieldMask <= 1 && total>>divShift&fieldMask <= 1 {
+		return limitsHoldShort(ents)
+	}
 	var check uint32
 	if n > startWidth {
 		if last < uint32(len(s.startCount)) {
@@ -299,6 +300,42 @@ func limitsHoldIn(ents []smallEntry, base, check uint32) bool {
 	tooBusy := aluOv | alu2&(alu1|alu0)
 	tooMany := stOv | st2&st1
 	return tooBusy|tooMany|clash == 0
+}
+
+// limitsHoldShort is limitsHold for the usual schedule: one that ends
+// within the first 64 cycles and needs no more than one MUL and one DIV in
+// all. An entry is then busy exactly in the bits from its start up to its
+// finish, and only starts and ALUs are left to count (as limitsHoldIn does;
+// counting both always is cheaper than deciding which can bind).
+func limitsHoldShort(ents []smallEntry) bool {
+	var st0, st1, st2, stOv, alu0, alu1, alu2, aluOv uint64
+	for i := range ents {
+		e := &ents[i]
+		x := uint64(1) << (e.start & 63)
+		c := st0 & x
+		st0 ^= x
+		x, c = c, st1&c
+		st1 ^= x
+		x, c = c, st2&c
+		st2 ^= x
+		stOv |= c
+
+		busy := uint64(1)<<(e.finish&63) - uint64(1)<<(e.start&63)
+		u := uint64(e.units)
+		one := busy & -(u >> aluShift & 1)
+		two := busy & -(u >> (aluShift + 1) & 1)
+		c = alu0 & one
+		alu0 ^= one
+		x = c | two
+		c = alu1 & x
+		alu1 ^= x
+		x, c = c, alu2&c
+		alu2 ^= x
+		aluOv |= c
+	}
+	tooBusy := aluOv | alu2&(alu1|alu0)
+	tooMany := stOv | st2&st1
+	return tooBusy|tooMany == 0
 }
 
 // cyclesBelow is the set of the first x cycles of a 64-cycle window.

@@ -2,48 +2,48 @@ package gas
 
 import "github.com/pvmd/pvmd/vm/isa"
 
-// opWord is an opCost packed into one word for the per-instruction loops:
-// a single load gives everything but the units, and each field comes out
-// with a constant shift. The role fields hold bit offsets into the register
-// word decodeOp builds.
-type opWord uint64
-
-const (
-	owDst     = 0  // role of the destination
-	owSrc1    = 8  // role of the first source
-	owSrc2    = 16 // role of the second source
-	owCmp     = 24 // role compared with dst for the extra decode slot
-	owLatency = 32
-	owSlots   = 40
-	owKind    = 48
-)
-
-func (w opWord) latency() uint32 { return uint32(uint8(w >> owLatency)) }
-func (w opWord) kind() uint8     { return uint8(w >> owKind) }
-
-// opWords and opUnits are costTable in the form decodeOp reads.
-var opWords, opUnits = buildOpWords()
-
-func buildOpWords() (words [256]opWord, units [256]uint32) {
-	for op := range costTable {
-		c := &costTable[op]
-		words[op] = opWord(c.dst)<<owDst | opWord(c.src1)<<owSrc1 | opWord(c.src2)<<owSrc2 |
-			opWord(c.cmp)<<owCmp | opWord(c.latency)<<owLatency | opWord(c.slots)<<owSlots |
-			opWord(c.kind)<<owKind
-		units[op] = c.units
-	}
-	return words, units
+// opInfo is an opCost laid out for the per-instruction loops. Registers are
+// picked by multiplication rather than by variable shifts, which x86 can
+// only do through CL: multiplying an instruction's register word
+// (registerWord) by pick[r] moves the register of role r to the top byte.
+type opInfo struct {
+	pick    [4]uint64 // dst, src1, src2, cmp (compared with dst for the extra decode slot)
+	units   uint32
+	latency uint8
+	slots   uint8
+	kind    uint8
 }
 
-// decodeOp returns what the model needs of one instruction: its packed
-// costs, the units it holds while executing, the registers it writes and
-// reads (noDst and noReg where there are none; all below 16) and its decode
-// slots. Hot loops call its pieces themselves, which the compiler inlines.
-func decodeOp(in *isa.Instruction) (w opWord, units uint32, dst, src1, src2 uint8, slots uint32) {
-	op := effectiveOp(in)
-	w, units = opWords[op], opUnits[op]
-	dst, src1, src2, cmp := w.registers(registerWord(in))
-	return w, units, dst, src1, src2, w.slots(dst, src1, cmp)
+// Indexes into opInfo.pick.
+const (
+	pickDst = iota
+	pickSrc1
+	pickSrc2
+	pickCmp
+)
+
+// opInfos is costTable in the form the loops read.
+var opInfos = buildOpInfos()
+
+func buildOpInfos() (t [256]opInfo) {
+	for op := range costTable {
+		c := &costTable[op]
+		t[op] = opInfo{units: c.units, latency: c.latency, slots: c.slots, kind: c.kind}
+		for r, role := range [4]uint8{c.dst, c.src1, c.src2, c.cmp} {
+			t[op].pick[r] = 1 << (56 - role)
+		}
+	}
+	return t
+}
+
+// decodeOp returns what the model needs of one instruction: its costs, the
+// registers it writes and reads (noDst and noReg where there are none; all
+// below 16) and its decode slots. Hot loops call its pieces themselves,
+// which the compiler inlines.
+func decodeOp(in *isa.Instruction) (o *opInfo, dst, src1, src2 uint8, slots uint32) {
+	o = &opInfos[effectiveOp(in)]
+	dst, src1, src2, cmp := o.registers(registerWord(in))
+	return o, dst, src1, src2, o.slotsFor(dst, src1, cmp)
 }
 
 // effectiveOp is the op that in executes as.
@@ -62,17 +62,17 @@ func registerWord(in *isa.Instruction) uint64 {
 
 // registers picks the registers of the op's roles from an instruction's
 // register word.
-func (w opWord) registers(regs uint64) (dst, src1, src2, cmp uint8) {
-	dst = uint8(regs>>(w>>owDst&63)) & 15
-	src1 = uint8(regs>>(w>>owSrc1&63)) & 15
-	src2 = uint8(regs>>(w>>owSrc2&63)) & 15
-	cmp = uint8(regs>>(w>>owCmp&63)) & 15
+func (o *opInfo) registers(regs uint64) (dst, src1, src2, cmp uint8) {
+	dst = uint8(regs*o.pick[pickDst]>>56) & 15
+	src1 = uint8(regs*o.pick[pickSrc1]>>56) & 15
+	src2 = uint8(regs*o.pick[pickSrc2]>>56) & 15
+	cmp = uint8(regs*o.pick[pickCmp]>>56) & 15
 	return dst, src1, src2, cmp
 }
 
-// slots is the number of decode slots the op takes: the base count, plus
+// slotsFor is the number of decode slots the op takes: the base count, plus
 // one if dst differs from src1 and from cmp. (Branch-free: the outcome is
 // hard to predict.)
-func (w opWord) slots(dst, src1, cmp uint8) uint32 {
-	return uint32(uint8(w>>owSlots)) + b2u(dst != src1)&b2u(dst != cmp)
+func (o *opInfo) slotsFor(dst, src1, cmp uint8) uint32 {
+	return uint32(o.slots) + b2u(dst != src1)&b2u(dst != cmp)
 }

@@ -280,17 +280,17 @@ func (s *pipeline) rename(dst, src uint8) {
 
 // feed decodes one instruction of the block.
 func (s *pipeline) feed(in *isa.Instruction) {
-	w, units, dst, src1, src2, slots := decodeOp(in)
-	switch w.kind() {
+	o, dst, src1, src2, slots := decodeOp(in)
+	switch o.kind {
 	case kindPlain:
-		s.dispatch(slots, w.latency(), units, dst, src1, src2)
+		s.dispatch(slots, uint32(o.latency), o.units, dst, src1, src2)
 	case kindMove:
 		s.rename(dst, src1)
 	case kindDrain:
-		s.dispatch(slots, w.latency(), units, noDst, src1, src2)
+		s.dispatch(slots, uint32(o.latency), o.units, noDst, src1, src2)
 		s.drain()
 	case kindBranch:
-		s.dispatch(slots, s.branchLatency(in), units, noDst, src1, src2)
+		s.dispatch(slots, s.branchLatency(in), o.units, noDst, src1, src2)
 		s.drain()
 	}
 }
