@@ -311,7 +311,10 @@ func limitsHoldShort(ents []smallEntry) bool {
 	var st0, st1, st2, stOv, alu0, alu1, alu2, aluOv uint64
 	for i := range ents {
 		e := &ents[i]
-		x := uint64(1) << (e.start & 63)
+		// Table lookups rather than variable shifts, which x86 only does
+		// through CL.
+		bit := cycleBit[e.start&63]
+		x := bit
 		c := st0 & x
 		st0 ^= x
 		x, c = c, st1&c
@@ -320,7 +323,7 @@ func limitsHoldShort(ents []smallEntry) bool {
 		st2 ^= x
 		stOv |= c
 
-		busy := uint64(1)<<(e.finish&63) - uint64(1)<<(e.start&63)
+		busy := cycleBit[e.finish&63] - bit
 		u := uint64(e.units)
 		one := busy & -(u >> aluShift & 1)
 		two := busy & -(u >> (aluShift + 1) & 1)
@@ -337,6 +340,14 @@ func limitsHoldShort(ents []smallEntry) bool {
 	tooMany := stOv | st2&st1
 	return tooBusy|tooMany == 0
 }
+
+// cycleBit is the set of cycle i alone, for each i of a 64-cycle window.
+var cycleBit = func() (t [64]uint64) {
+	for i := range t {
+		t[i] = 1 << i
+	}
+	return t
+}()
 
 // cyclesBelow is the set of the first x cycles of a 64-cycle window.
 func cyclesBelow(x uint32) uint64 {

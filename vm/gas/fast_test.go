@@ -63,3 +63,38 @@ func TestLimitsHold(t *testing.T) {
 		t.Errorf("the limits hold in %d of 100000 schedules: too lopsided to test much", holds)
 	}
 }
+
+// TestLimitsHoldShort checks the check for short schedules against the
+// obvious one on random schedules within its reach: ending within 64 cycles,
+// with at most one MUL and one DIV user.
+func TestLimitsHoldShort(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	unitsChoices := []uint32{0, useALU, useALU2, useLoad, useStore}
+	bad, holds := 0, 0
+	for it := 0; it < 100000 && bad < 5; it++ {
+		n := 1 + rng.Intn(31)
+		ents := make([]smallEntry, n)
+		for i := range ents {
+			st := uint32(rng.Intn(40))
+			lat := uint32(1 + rng.Intn(int(64-st)-1))
+			u := unitsChoices[rng.Intn(len(unitsChoices))]
+			ents[i] = smallEntry{start: st, finish: st + lat, units: u}
+		}
+		for _, u := range []uint32{useMul, useDiv} {
+			if rng.Intn(2) == 0 {
+				ents[rng.Intn(n)].units = u
+			}
+		}
+		want := pairwiseHold(ents)
+		if got := limitsHoldShort(ents); got != want {
+			bad++
+			t.Errorf("n=%d want %v got %v: %+v", n, want, got, ents)
+		}
+		if want {
+			holds++
+		}
+	}
+	if holds < 10000 || holds > 90000 {
+		t.Errorf("the limits hold in %d of 100000 schedules: too lopsided to test much", holds)
+	}
+}
