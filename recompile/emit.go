@@ -67,25 +67,19 @@ func (c *compiler) emit(in *isa.Instruction, k int, idx, unspent uint32) {
 		c.djump(idx, in.B, uint32(in.Imm2), int(in.A), in.Imm)
 	case isa.BranchEqImm, isa.BranchNeImm, isa.BranchLtUImm, isa.BranchLeUImm, isa.BranchGeUImm,
 		isa.BranchGtUImm, isa.BranchLtSImm, isa.BranchLeSImm, isa.BranchGeSImm, isa.BranchGtSImm:
-		cond := immBranchCond[in.Op-isa.BranchEqImm]
-		switch {
-		case imm == 0 && (cond == amd64.CondE || cond == amd64.CondNE) && zf == int(in.A):
-			// The previous instruction left the flags of φA's zero test.
+		cond, reused := c.compare(in, A, B, zf)
+		if reused {
 			// Go may also enter here (a SetPC): through a stub that sets
-			// them.
+			// the flags.
 			entry := c.cold.Len()
 			c.cold.TestRR(A, A)
 			c.cold.JmpTo(a.Len())
 			c.offs[idx] = uint32(entry)
-		case imm == 0 && (cond == amd64.CondE || cond == amd64.CondNE):
-			a.TestRR(A, A)
-		default:
-			a.ALURI(amd64.CMP, A, imm)
 		}
 		c.jumpTo(cond, false, in.Target, idx)
 	case isa.BranchEq, isa.BranchNe, isa.BranchLtU, isa.BranchLtS, isa.BranchGeU, isa.BranchGeS:
-		a.ALURR(amd64.CMP, A, B)
-		c.jumpTo(regBranchCond[in.Op-isa.BranchEq], false, in.Target, idx)
+		cond, _ := c.compare(in, A, B, zf)
+		c.jumpTo(cond, false, in.Target, idx)
 
 	// ---- memory
 	case isa.LoadU8, isa.LoadI8, isa.LoadU16, isa.LoadI16, isa.LoadU32, isa.LoadI32, isa.LoadU64,
@@ -766,4 +760,27 @@ func (c *compiler) popcount() {
 	a.MovRIP(t1, k+24)
 	a.Imul(t0, t1)
 	a.ShiftRI(amd64.SHR, t0, 56)
+}
+
+// compare emits the comparison of the conditional branch in (operands in A
+// and B) and returns the condition under which it is taken. reused says it
+// emitted nothing: the previous instruction left the flags of φA's zero
+// test (zf, see c.zf).
+func (c *compiler) compare(in *isa.Instruction, A, B amd64.Reg, zf int) (cond amd64.Cond, reused bool) {
+	a := c.a
+	if in.Op.Format() == isa.FmtRegRegOffset {
+		a.ALURR(amd64.CMP, A, B)
+		return regBranchCond[in.Op-isa.BranchEq], false
+	}
+	cond = immBranchCond[in.Op-isa.BranchEqImm]
+	imm := int32(in.Imm)
+	switch {
+	case imm == 0 && (cond == amd64.CondE || cond == amd64.CondNE) && zf == int(in.A):
+		return cond, true
+	case imm == 0 && (cond == amd64.CondE || cond == amd64.CondNE):
+		a.TestRR(A, A)
+	default:
+		a.ALURI(amd64.CMP, A, imm)
+	}
+	return cond, false
 }

@@ -101,7 +101,7 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 			}
 		}
 	}
-	out := &compiled{profile: p, blob: cb, slice: slice, count: count, pcs: c.pcs}
+	out := &compiled{profile: p, blob: cb, slice: slice, count: count, pcs: c.pcs, unrolled: c.unrolled}
 	if p.Validates() && c.invalid {
 		// GP 0.8 rejects the program: every run panics before executing.
 		c.img.Release()
@@ -171,6 +171,8 @@ type compiled struct {
 	coldOrg uint32
 	count   countMode
 	bases   memBases
+	// unrolled is the number of tiny loops emitted twice (tests).
+	unrolled int
 
 	interpOnce sync.Once
 	interp     vm.Compiled
