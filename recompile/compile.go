@@ -120,6 +120,9 @@ type compiler struct {
 	maxLen uint64
 	// unrolled counts the tiny loops emitted twice (see maxUnrolled).
 	unrolled int
+	// window is where a part's instruction tables start in the program's
+	// (see windows).
+	window int
 
 	pcs    []uint32 // pc of each instruction index
 	offs   []uint32 // code offset where each instruction starts (after its block's gas check)
@@ -293,6 +296,7 @@ func (c *compiler) compile() error {
 	for i, q := range parts {
 		cold[i+1] = cold[i] + q.n*maxCold + 1024
 	}
+	c.windows(parts)
 	c.jtOff = (cold[k] + 15) &^ 15
 	end := c.jtOff + 4*(2*c.jumpEntries+1)
 	if end > maxImage {
@@ -391,8 +395,6 @@ func (c *compiler) compilePart(w walker) error {
 	n := c.n
 	c.costP = isa.Program{Code: c.code, Bitmask: c.mask, Numbering: c.num}
 	c.calc = new(gas.Calculator)
-	c.pcs = make([]uint32, 0, n)
-	c.offs = make([]uint32, 0, n)
 	c.starts = make([]uint64, (n+63)/64)
 	c.hotSites = make([]site, 0, n/8)
 	c.coldSites = make([]site, 0, n*3/4)
@@ -459,6 +461,24 @@ func (c *compiler) prefault() {
 	}
 }
 
+// windows gives each part its window of one pair of instruction tables
+// (pc, code offset), as long as its bound on positions, so that merge
+// only closes the gaps instead of copying every entry into new tables.
+func (c *compiler) windows(parts []*compiler) {
+	total := 0
+	for _, q := range parts {
+		total += q.n
+	}
+	pcs, offs := make([]uint32, total), make([]uint32, total)
+	at := 0
+	for _, q := range parts {
+		q.window = at
+		q.pcs, q.offs = pcs[at:at:at+q.n], offs[at:at:at+q.n]
+		at += q.n
+	}
+	c.pcs, c.offs = pcs[:0], offs[:0]
+}
+
 // merge joins the parts' instruction and block tables into c's; the
 // instruction numbers of part i are offset by partBase[i].
 func (c *compiler) merge(parts []*compiler) {
@@ -475,8 +495,6 @@ func (c *compiler) merge(parts []*compiler) {
 		c.ratio, c.maxLen, c.invalid, c.unrolled = q.ratio, q.maxLen, q.invalid, q.unrolled
 		return
 	}
-	c.pcs = make([]uint32, 0, n)
-	c.offs = make([]uint32, 0, n)
 	c.starts = make([]uint64, (n+63)/64)
 	c.bStart = make([]uint32, 0, nb)
 	c.bCost = make([]uint32, 0, nb)
@@ -485,8 +503,14 @@ func (c *compiler) merge(parts []*compiler) {
 	for _, q := range parts {
 		base := len(c.pcs)
 		c.partBase = append(c.partBase, base)
-		c.pcs = append(c.pcs, q.pcs...)
-		c.offs = append(c.offs, q.offs...)
+		if base == q.window {
+			c.pcs, c.offs = c.pcs[:base+len(q.pcs)], c.offs[:base+len(q.offs)]
+		} else {
+			// Close the gap before the part's window (append moves it
+			// down within the shared tables).
+			c.pcs = append(c.pcs, q.pcs...)
+			c.offs = append(c.offs, q.offs...)
+		}
 		for _, b := range q.bStart {
 			c.bStart = append(c.bStart, b+uint32(base))
 			if q.starts[b/64]&(1<<(b%64)) != 0 {
