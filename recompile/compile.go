@@ -654,6 +654,13 @@ func (c *compiler) unrollable(w uint64) bool {
 	if n > maxUnrolled || 2*w >= 1<<31 || c.count == countSlot || !c.buf[0].BlockStart || !c.buf[n-1].Op.IsBranch() {
 		return false
 	}
+	// The copies come out of the slack the image bounds leave (maxHot
+	// bytes per position, most of it unused): never out of what the
+	// positions still to come may need.
+	left := c.n - len(c.pcs)
+	if c.hot.Room()-maxHot*left < 2*maxHot*n+64 || c.cold.Room()-maxCold*left < 64 {
+		return false
+	}
 	for k := range c.buf {
 		in := &c.buf[k]
 		if !in.Valid || c.lentIn(in) != 0 || (k < n-1 && !registerOnly(in.Op)) {

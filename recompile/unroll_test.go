@@ -123,3 +123,43 @@ func countUnrolled(t *testing.T, e Engine, sc *scenario) int {
 	}
 	return 0
 }
+
+// TestTinyLoopsCodeBound compiles programs made of nothing but tiny loops
+// of the instructions with the longest code: the unrolled copies must come
+// out of the slack in the image bounds, never make the compile fail, and
+// the programs must still run as the interpreter runs them.
+func TestTinyLoopsCodeBound(t *testing.T) {
+	if !Supported() {
+		t.Skip("recompiler not supported here")
+	}
+	long := []isa.Op{isa.CountSetBits64, isa.LeadingZeroBits64, isa.TrailingZeroBits64, isa.RemS64, isa.DivS64, isa.RotR64}
+	for _, op := range long {
+		a := isa.NewAsm(isa.GP08)
+		a.I(isa.Ins{Op: isa.LoadImm, A: 7, Imm: 3})
+		const loops = 2000
+		for k := 0; k < loops; k++ {
+			l := fmt.Sprintf("L%d", k)
+			a.I(isa.Ins{Op: isa.Fallthrough})
+			a.Label(l)
+			for j := 0; j < maxUnrolled-1; j++ {
+				a.I(isa.Ins{Op: op, A: uint8(j + 1), B: uint8(j + 2), D: uint8(j + 1)})
+			}
+			a.I(isa.Ins{Op: isa.BranchEqImm, A: 7, Imm: 5, Label: l})
+		}
+		a.I(isa.Ins{Op: isa.Trap})
+		blob := a.MustBlob()
+		for _, eng := range []Engine{New().(Engine), {}} {
+			sc := scenario{blob: blob, fill: []byte{0}, gas: 1 << 40, profile: vm.GP08}
+			for i := range sc.regs {
+				sc.regs[i] = uint64(i) * 0x9e3779b97f4a7c15
+			}
+			m := newMachine(t, eng, &sc)
+			// Divisions make blocks too costly to unroll (2w >= 2^31).
+			if m.c.(*compiled).unrolled == 0 && op != isa.RemS64 && op != isa.DivS64 {
+				t.Errorf("%v: no loop unrolled", op)
+			}
+			m.Close()
+			runScenario(t, eng, &sc, rand.New(rand.NewSource(1)))
+		}
+	}
+}
