@@ -13,13 +13,13 @@ import (
 // This machine's clock drifts by ±10% within minutes, so compare an
 // engine's speed with this bound measured in the same sitting:
 //
-//	go test ./recompile -run '^$' -bench 'LoopBound|Countdown|Mixed' -count 5
+//		go test ./recompile -run '^$' -bench 'LoopBound|Countdown|Mixed' -count 5
 //
-//   - countdown: `add r,-1; jne` is one taken branch per iteration, and a
-//     core takes at most one per cycle (and an add whose flags a branch
-//     reads takes its full cycle).
-//   - mixed: the LCG step `imul; add` is 3+1 cycles of latency carried from
-//     one iteration to the next.
+//	  - countdown: `add r,-1; jne` is one taken branch per iteration, and a
+//	    core takes at most one per cycle (and an add whose flags a branch
+//	    reads takes its full cycle).
+//	  - mixed: the LCG step `imul; add` is 3+1 cycles of latency carried from
+//	    one iteration to the next.
 func BenchmarkLoopBound(b *testing.B) {
 	if !Supported() {
 		b.Skip("no native code here")
