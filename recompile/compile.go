@@ -335,15 +335,12 @@ func (c *compiler) compile() error {
 			w = newWalker(c.code, c.mask, c.num)
 			w.stop = cuts[1]
 		}
-		if k == 1 {
+		if i == k-1 {
+			// The last part on this goroutine: one wake-up fewer.
 			errs[i] = q.compilePart(w)
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = q.compilePart(w)
-		}()
+		wg.Go(func() { errs[i] = q.compilePart(w) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
