@@ -121,8 +121,9 @@ type Asm struct {
 	// Org is the image offset of the buffer's first byte.
 	Org int
 	// labels holds each label's offset, or -1 while unbound.
-	labels []int32
-	fixups []fixup
+	labels  []int32
+	fixups  []fixup
+	scratch [16]byte
 }
 
 type fixup struct {
@@ -239,9 +240,6 @@ func (a *Asm) rex(w bool, r, x, b Reg, force bool) {
 	}
 }
 
-// modrmReg emits ModRM for a register-direct operand.
-func (a *Asm) modrmReg(reg byte, rm Reg) { a.byte1(0xc0 | (reg&7)<<3 | byte(rm&7)) }
-
 // modrmMem emits ModRM (+SIB +disp) for a memory operand.
 func (a *Asm) modrmMem(reg byte, m Mem) {
 	reg = (reg & 7) << 3
@@ -295,43 +293,13 @@ func scaleBits(s uint8) byte {
 	return 0
 }
 
-// opcode emits a one-byte opcode, or a two-byte one (0x0f xx) when op has a
-// high byte.
-func (a *Asm) opcode(op uint16) {
-	if op > 0xff {
-		a.bytes2(byte(op>>8), byte(op))
-	} else {
-		a.byte1(byte(op))
-	}
-}
-
-// opRR emits a two-register instruction: opcode bytes with reg in ModRM.reg
-// and rm in ModRM.rm.
-func (a *Asm) opRR(w bool, op uint16, reg, rm Reg) {
-	a.rex(w, reg, NoReg, rm, false)
-	a.opcode(op)
-	a.modrmReg(byte(reg), rm)
-}
-
-func (a *Asm) opRM(w bool, op uint16, reg Reg, m Mem) {
-	a.rex(w, reg, m.Index, m.Base, false)
-	a.opcode(op)
-	a.modrmMem(byte(reg), m)
-}
-
 // ---- moves
 
 // MovRR copies src to dst (64-bit).
-func (a *Asm) MovRR(dst, src Reg) {
-	a.rex(true, src, NoReg, dst, false)
-	a.bytes2(0x89, 0xc0|byte(src&7)<<3|byte(dst&7))
-}
+func (a *Asm) MovRR(dst, src Reg) { a.rr(true, 0x89, byte(src), dst) }
 
 // MovRR32 copies the low 32 bits of src to dst, zeroing dst's upper half.
-func (a *Asm) MovRR32(dst, src Reg) {
-	a.rex(false, src, NoReg, dst, false)
-	a.bytes2(0x89, 0xc0|byte(src&7)<<3|byte(dst&7))
-}
+func (a *Asm) MovRR32(dst, src Reg) { a.rr(false, 0x89, byte(src), dst) }
 
 // MovImm loads a 64-bit constant into dst using the shortest encoding.
 func (a *Asm) MovImm(dst Reg, v uint64) {
@@ -340,14 +308,17 @@ func (a *Asm) MovImm(dst Reg, v uint64) {
 		a.ALURR32(XOR, dst, dst)
 	case v <= 0xffffffff:
 		// mov r32, imm32 (zero-extends)
-		a.rex(false, NoReg, NoReg, dst, false)
-		a.byte1(0xb8 + byte(dst&7))
-		a.imm32(int32(uint32(v)))
+		p := a.win()
+		i := putRex(p, 0, rexOf(false, NoReg, NoReg, dst), false)
+		p[i&15] = 0xb8 + byte(dst&7)
+		a.commit(p, put32(p, i+1, int32(uint32(v))))
 	case int64(v) >= -1<<31 && int64(v) < 1<<31:
 		// mov r/m64, imm32 (sign-extends)
-		a.rex(true, NoReg, NoReg, dst, false)
-		a.bytes2(0xc7, 0xc0|byte(dst&7))
-		a.imm32(int32(v))
+		p := a.win()
+		i := putRex(p, 0, rexOf(true, NoReg, NoReg, dst), false)
+		p[i&15] = 0xc7
+		p[(i+1)&15] = 0xc0 | byte(dst&7)
+		a.commit(p, put32(p, i+2, int32(v)))
 	default:
 		a.rex(true, NoReg, NoReg, dst, false)
 		a.byte1(0xb8 + byte(dst&7))
@@ -397,9 +368,10 @@ func (a *Asm) LoadSX(size int, dst Reg, m Mem) {
 func (a *Asm) Store(size int, m Mem, src Reg) {
 	switch size {
 	case 1:
-		a.rex(false, src, m.Index, m.Base, src >= 4 && src < 8)
-		a.byte1(0x88)
-		a.modrmMem(byte(src), m)
+		p := a.win()
+		i := putRex(p, 0, rexOf(false, src, m.Index, m.Base), src >= 4 && src < 8)
+		p[i&15] = 0x88
+		a.commit(p, putMem(p, i+1, byte(src), m))
 	case 2:
 		a.byte1(0x66)
 		a.opRM(false, 0x89, src, m)
@@ -413,29 +385,30 @@ func (a *Asm) Store(size int, m Mem, src Reg) {
 // StoreImm stores the low size bytes of v (sign-extended from 32 bits for
 // size 8) to m.
 func (a *Asm) StoreImm(size int, m Mem, v int32) {
+	p := a.win()
+	i := 0
+	if size == 2 {
+		p[0] = 0x66
+		i = 1
+	}
+	i = putRex(p, i, rexOf(size == 8, NoReg, m.Index, m.Base), false)
+	op := byte(0xc7)
+	if size == 1 {
+		op = 0xc6
+	}
+	p[i&15] = op
+	i = putMem(p, i+1, 0, m)
 	switch size {
 	case 1:
-		a.rex(false, NoReg, m.Index, m.Base, false)
-		a.byte1(0xc6)
-		a.modrmMem(0, m)
-		a.byte1(byte(v))
+		p[i&15] = byte(v)
+		i++
 	case 2:
-		a.byte1(0x66)
-		a.rex(false, NoReg, m.Index, m.Base, false)
-		a.byte1(0xc7)
-		a.modrmMem(0, m)
-		a.imm16(int16(v))
-	case 4:
-		a.rex(false, NoReg, m.Index, m.Base, false)
-		a.byte1(0xc7)
-		a.modrmMem(0, m)
-		a.imm32(v)
+		p[i&15], p[(i+1)&15] = byte(v), byte(v>>8)
+		i += 2
 	default:
-		a.rex(true, NoReg, m.Index, m.Base, false)
-		a.byte1(0xc7)
-		a.modrmMem(0, m)
-		a.imm32(v)
+		i = put32(p, i, v)
 	}
+	a.commit(p, i)
 }
 
 // Lea computes the address of m into dst (64-bit).
@@ -465,16 +438,10 @@ func (a *Asm) Movzx16(dst, src Reg) { a.opRR(false, 0x0fb7, dst, src) }
 // ---- arithmetic
 
 // ALURR is dst = dst op src (64-bit).
-func (a *Asm) ALURR(op ALU, dst, src Reg) {
-	a.rex(true, src, NoReg, dst, false)
-	a.bytes2(byte(op)<<3|1, 0xc0|byte(src&7)<<3|byte(dst&7))
-}
+func (a *Asm) ALURR(op ALU, dst, src Reg) { a.rr(true, byte(op)<<3|1, byte(src), dst) }
 
 // ALURR32 is dst = dst op src on the low 32 bits (zeroing dst's upper half).
-func (a *Asm) ALURR32(op ALU, dst, src Reg) {
-	a.rex(false, src, NoReg, dst, false)
-	a.bytes2(byte(op)<<3|1, 0xc0|byte(src&7)<<3|byte(dst&7))
-}
+func (a *Asm) ALURR32(op ALU, dst, src Reg) { a.rr(false, byte(op)<<3|1, byte(src), dst) }
 
 // ALURI is dst = dst op sign-extended imm (64-bit).
 func (a *Asm) ALURI(op ALU, dst Reg, imm int32) { a.aluRI(true, op, dst, imm) }
@@ -483,17 +450,23 @@ func (a *Asm) ALURI(op ALU, dst Reg, imm int32) { a.aluRI(true, op, dst, imm) }
 func (a *Asm) ALURI32(op ALU, dst Reg, imm int32) { a.aluRI(false, op, dst, imm) }
 
 func (a *Asm) aluRI(w bool, op ALU, dst Reg, imm int32) {
-	a.rex(w, NoReg, NoReg, dst, false)
-	if imm >= -128 && imm <= 127 {
-		a.bytes3(0x83, 0xc0|byte(op)<<3|byte(dst&7), byte(int8(imm)))
-		return
+	p := a.win()
+	i := putRex(p, 0, rexOf(w, NoReg, NoReg, dst), false)
+	switch {
+	case imm >= -128 && imm <= 127:
+		p[i&15] = 0x83
+		p[(i+1)&15] = 0xc0 | byte(op)<<3 | byte(dst&7)
+		p[(i+2)&15] = byte(int8(imm))
+		i += 3
+	case dst == RAX:
+		p[i&15] = byte(op)<<3 | 5
+		i = put32(p, i+1, imm)
+	default:
+		p[i&15] = 0x81
+		p[(i+1)&15] = 0xc0 | byte(op)<<3 | byte(dst&7)
+		i = put32(p, i+2, imm)
 	}
-	if dst == RAX {
-		a.byte1(byte(op)<<3 | 5)
-	} else {
-		a.bytes2(0x81, 0xc0|byte(op)<<3|byte(dst&7))
-	}
-	a.imm32(imm)
+	a.commit(p, i)
 }
 
 // ALURM is dst = dst op [m] (64-bit).
@@ -504,36 +477,32 @@ func (a *Asm) ALUMR(op ALU, m Mem, src Reg) { a.opRM(true, uint16(op)<<3|1, src,
 
 // ALUMI is [m] = [m] op sign-extended imm (size 8 or 1; 1 only for CMP/TEST-like use).
 func (a *Asm) ALUMI(size int, op ALU, m Mem, imm int32) {
-	if size == 1 {
-		a.rex(false, NoReg, m.Index, m.Base, false)
-		a.byte1(0x80)
-		a.modrmMem(byte(op), m)
-		a.byte1(byte(imm))
-		return
+	p := a.win()
+	i := putRex(p, 0, rexOf(size == 8, NoReg, m.Index, m.Base), false)
+	short := size == 1 || imm >= -128 && imm <= 127
+	switch {
+	case size == 1:
+		p[i&15] = 0x80
+	case short:
+		p[i&15] = 0x83
+	default:
+		p[i&15] = 0x81
 	}
-	a.rex(size == 8, NoReg, m.Index, m.Base, false)
-	if imm >= -128 && imm <= 127 {
-		a.byte1(0x83)
-		a.modrmMem(byte(op), m)
-		a.byte1(byte(int8(imm)))
-		return
+	i = putMem(p, i+1, byte(op), m)
+	if short {
+		p[i&15] = byte(imm)
+		i++
+	} else {
+		i = put32(p, i, imm)
 	}
-	a.byte1(0x81)
-	a.modrmMem(byte(op), m)
-	a.imm32(imm)
+	a.commit(p, i)
 }
 
 // TestRR sets flags from dst & src (64-bit).
-func (a *Asm) TestRR(x, y Reg) {
-	a.rex(true, y, NoReg, x, false)
-	a.bytes2(0x85, 0xc0|byte(y&7)<<3|byte(x&7))
-}
+func (a *Asm) TestRR(x, y Reg) { a.rr(true, 0x85, byte(y), x) }
 
 // TestRR32 is the 32-bit TestRR.
-func (a *Asm) TestRR32(x, y Reg) {
-	a.rex(false, y, NoReg, x, false)
-	a.bytes2(0x85, 0xc0|byte(y&7)<<3|byte(x&7))
-}
+func (a *Asm) TestRR32(x, y Reg) { a.rr(false, 0x85, byte(y), x) }
 
 // TestRI8 sets flags from the low byte of r & imm.
 func (a *Asm) TestRI8(r Reg, imm uint8) {
@@ -547,9 +516,10 @@ func (a *Asm) TestRI8(r Reg, imm uint8) {
 
 // TestMR8 sets flags from the byte at m & the low byte of r.
 func (a *Asm) TestMR8(m Mem, r Reg) {
-	a.rex(false, r, m.Index, m.Base, r >= 4 && r < 8)
-	a.byte1(0x84)
-	a.modrmMem(byte(r), m)
+	p := a.win()
+	i := putRex(p, 0, rexOf(false, r, m.Index, m.Base), r >= 4 && r < 8)
+	p[i&15] = 0x84
+	a.commit(p, putMem(p, i+1, byte(r), m))
 }
 
 // TestRI32 sets flags from the low 32 bits of r & imm.
@@ -793,20 +763,17 @@ func (a *Asm) rel32(l Label) {
 
 // JccTo emits a conditional jump (rel32) to an absolute offset in the buffer.
 func (a *Asm) JccTo(c Cond, target int) {
-	a.bytes2(0x0f, 0x80|byte(c))
-	a.imm32(int32(target - (a.Len() + 4)))
+	a.rel32Op(0x0f80|uint16(c), target)
 }
 
 // JmpTo emits a jump (rel32) to an absolute offset in the buffer.
 func (a *Asm) JmpTo(target int) {
-	a.byte1(0xe9)
-	a.imm32(int32(target - (a.Len() + 4)))
+	a.rel32Op(0xe9, target)
 }
 
 // CallTo emits a call (rel32) to an absolute offset in the buffer.
 func (a *Asm) CallTo(target int) {
-	a.byte1(0xe8)
-	a.imm32(int32(target - (a.Len() + 4)))
+	a.rel32Op(0xe8, target)
 }
 
 // JccShort emits a conditional jump with an 8-bit displacement whose target
@@ -927,16 +894,14 @@ func (a *Asm) Finish() bool {
 // JccRel emits a conditional jump with a zero rel32 and returns the offset
 // of the rel32 field, for PatchRel32.
 func (a *Asm) JccRel(c Cond) int {
-	a.bytes2(0x0f, 0x80|byte(c))
-	a.imm32(0)
+	a.rel32Op(0x0f80|uint16(c), a.Len()+6)
 	return a.Len() - 4
 }
 
 // JmpRel emits a jump with a zero rel32 and returns the offset of the rel32
 // field, for PatchRel32.
 func (a *Asm) JmpRel() int {
-	a.byte1(0xe9)
-	a.imm32(0)
+	a.rel32Op(0xe9, a.Len()+5)
 	return a.Len() - 4
 }
 
