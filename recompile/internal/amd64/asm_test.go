@@ -386,3 +386,36 @@ func TestObjdumpRel(t *testing.T) {
 	c.add(fmt.Sprintf("mov r13,QWORD PTR [rip+0xfffffffffffffff9] # %#x", off), func(a *Asm) { a.MovRIP(R13, off) })
 	c.run(t)
 }
+
+// TestWindowAtEnd emits instructions into buffers just big enough for
+// them: the 16-byte window cannot fit there, so the bytes go through the
+// scratch array, and must come out the same and in place (the image is
+// written in place; growing would lose the code).
+func TestWindowAtEnd(t *testing.T) {
+	emits := []func(a *Asm){
+		func(a *Asm) { a.Load(8, R12, MI(R10, RAX, 1, -2)) },
+		func(a *Asm) { a.Lea32(RAX, M(R13, 0x12345)) },
+		func(a *Asm) { a.ALURR(ADD, R8, R9) },
+		func(a *Asm) { a.ALURI(SUB, RAX, 0x1000) },
+		func(a *Asm) { a.ALUMI(8, SUB, M(RSP, 8), 0x14fffffe) },
+		func(a *Asm) { a.MovImm(R9, 0xffffffff) },
+		func(a *Asm) { a.StoreImm(2, MI(R10, RAX, 1, -2), 0x1234) },
+		func(a *Asm) { a.Store(1, M(RSI, 4), RSI) },
+		func(a *Asm) { a.TestMR8(MI(R9, RCX, 1, -1), R10) },
+		func(a *Asm) { a.CallTo(0) },
+		func(a *Asm) { a.JccTo(CondNE, 100) },
+	}
+	for i, emit := range emits {
+		var big Asm
+		big.Int3()
+		emit(&big)
+		want := big.Code()
+		buf := make([]byte, len(want))
+		a := NewAsm(buf, 0)
+		a.Int3()
+		emit(&a)
+		if !bytes.Equal(a.Code(), want) || !bytes.Equal(buf, want) {
+			t.Errorf("emitter %d: got % x (buffer % x), want % x", i, a.Code(), buf, want)
+		}
+	}
+}
