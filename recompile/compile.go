@@ -123,6 +123,8 @@ type compiler struct {
 	// window is where a part's instruction tables start in the program's
 	// (see windows).
 	window int
+	// scr is the part's pooled scratch (see scratch).
+	scr *scratch
 
 	pcs    []uint32 // pc of each instruction index
 	offs   []uint32 // code offset where each instruction starts (after its block's gas check)
@@ -297,6 +299,7 @@ func (c *compiler) compile() error {
 		cold[i+1] = cold[i] + q.n*maxCold + 1024
 	}
 	c.windows(parts)
+	defer recycle(parts)
 	c.jtOff = (cold[k] + 15) &^ 15
 	end := c.jtOff + 4*(2*c.jumpEntries+1)
 	if end > maxImage {
@@ -389,6 +392,69 @@ func (c *compiler) compile() error {
 	return nil
 }
 
+// scratch is what a part needs only while the program compiles, kept
+// between compiles (allocating it afresh cost page faults and collections:
+// it is a fifth of what a compile allocates).
+type scratch struct {
+	calc               gas.Calculator
+	starts             []uint64
+	bStart, bCost, bPC []uint32
+	bLabel             []int32
+	branches           []branchFix
+	buf                []isa.Instruction
+	accBits            []uint64
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// takeScratch gives the part its tables from a pooled scratch.
+func (c *compiler) takeScratch() {
+	s := scratches.Get().(*scratch)
+	n := c.n
+	c.scr = s
+	c.calc = &s.calc
+	words := (n + 63) / 64
+	if cap(s.starts) < words {
+		s.starts = make([]uint64, words)
+	}
+	c.starts = s.starts[:words]
+	clear(c.starts)
+	c.bStart = grown(s.bStart, n/3)
+	c.bCost = grown(s.bCost, n/3)
+	c.bPC = grown(s.bPC, n/3)
+	c.bLabel = grown(s.bLabel, n/3)
+	c.branches = grown(s.branches, n/4)
+	c.buf = grown(s.buf, 64)
+	c.accBits = s.accBits[:0]
+}
+
+// grown is b emptied, with room for n elements.
+func grown[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, 0, n)
+	}
+	return b[:0]
+}
+
+// recycle returns the parts' scratch to the pool once the program is
+// compiled. A program compiled in one part keeps that part's block starts
+// and costs (merge hands them over): those stay out of the pool.
+func recycle(parts []*compiler) {
+	for _, q := range parts {
+		s := q.scr
+		if s == nil {
+			continue
+		}
+		q.scr, q.calc = nil, nil
+		s.starts, s.bPC, s.bLabel, s.branches, s.buf, s.accBits = q.starts, q.bPC, q.bLabel, q.branches, q.buf, q.accBits
+		s.bStart, s.bCost = nil, nil
+		if len(parts) > 1 {
+			s.bStart, s.bCost = q.bStart, q.bCost
+		}
+		scratches.Put(s)
+	}
+}
+
 // compilePart compiles the positions w walks (gas blocks never straddle
 // parts).
 func (c *compiler) compilePart(w walker) error {
@@ -398,16 +464,9 @@ func (c *compiler) compilePart(w walker) error {
 	c.img.Prefault(c.hot.Org, c.hotPF)
 	c.img.Prefault(c.cold.Org, c.coldPF)
 	c.costP = isa.Program{Code: c.code, Bitmask: c.mask, Numbering: c.num}
-	c.calc = new(gas.Calculator)
-	c.starts = make([]uint64, (n+63)/64)
 	c.hotSites = make([]site, 0, n/8)
 	c.coldSites = make([]site, 0, n*3/4)
-	c.bStart = make([]uint32, 0, n/3)
-	c.bCost = make([]uint32, 0, n/3)
-	c.bLabel = make([]int32, 0, n/3)
-	c.bPC = make([]uint32, 0, n/3)
-	c.branches = make([]branchFix, 0, n/4)
-	c.buf = make([]isa.Instruction, 0, 64)
+	c.takeScratch()
 	for {
 		// Gather one gas block, decoding in place, noting where its memory
 		// accesses are (see planGroup).
