@@ -299,7 +299,7 @@ func (c *compiler) compile() error {
 		cold[i+1] = cold[i] + q.n*maxCold + 1024
 	}
 	c.windows(parts)
-	defer recycle(parts)
+	defer c.recycle(parts)
 	c.jtOff = (cold[k] + 15) &^ 15
 	end := c.jtOff + 4*(2*c.jumpEntries+1)
 	if end > maxImage {
@@ -403,6 +403,9 @@ type scratch struct {
 	branches           []branchFix
 	buf                []isa.Instruction
 	accBits            []uint64
+	// The program's, in the merging compiler (see indexBlocks).
+	blockBits []uint64
+	blockRank []uint32
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -413,12 +416,7 @@ func (c *compiler) takeScratch() {
 	n := c.n
 	c.scr = s
 	c.calc = &s.calc
-	words := (n + 63) / 64
-	if cap(s.starts) < words {
-		s.starts = make([]uint64, words)
-	}
-	c.starts = s.starts[:words]
-	clear(c.starts)
+	c.starts = zeroed(s.starts, (n+63)/64)
 	c.bStart = grown(s.bStart, n/3)
 	c.bCost = grown(s.bCost, n/3)
 	c.bPC = grown(s.bPC, n/3)
@@ -426,6 +424,16 @@ func (c *compiler) takeScratch() {
 	c.branches = grown(s.branches, n/4)
 	c.buf = grown(s.buf, 64)
 	c.accBits = s.accBits[:0]
+}
+
+// zeroed is b, or a new slice, with n zero elements.
+func zeroed[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
 }
 
 // grown is b emptied, with room for n elements.
@@ -436,10 +444,16 @@ func grown[T any](b []T, n int) []T {
 	return b[:0]
 }
 
-// recycle returns the parts' scratch to the pool once the program is
-// compiled. A program compiled in one part keeps that part's block starts
-// and costs (merge hands them over): those stay out of the pool.
-func recycle(parts []*compiler) {
+// recycle returns the parts' scratch, and the merged tables' (c's), to the
+// pool once the program is compiled. Block starts and costs are the
+// program's (the part's, when there is only one): those stay out of it.
+func (c *compiler) recycle(parts []*compiler) {
+	if s := c.scr; s != nil {
+		c.scr = nil
+		s.starts, s.bPC, s.bLabel = c.starts, c.bPC, c.bLabel
+		s.blockBits, s.blockRank = c.blockBits, c.blockRank
+		scratches.Put(s)
+	}
 	for _, q := range parts {
 		s := q.scr
 		if s == nil {
@@ -558,11 +572,13 @@ func (c *compiler) merge(parts []*compiler) {
 		c.ratio, c.maxLen, c.invalid, c.unrolled = q.ratio, q.maxLen, q.invalid, q.unrolled
 		return
 	}
-	c.starts = make([]uint64, (n+63)/64)
+	sc := scratches.Get().(*scratch)
+	c.scr = sc
+	c.starts = zeroed(sc.starts, (n+63)/64)
 	c.bStart = make([]uint32, 0, nb)
 	c.bCost = make([]uint32, 0, nb)
-	c.bLabel = make([]int32, 0, nb)
-	c.bPC = make([]uint32, 0, nb)
+	c.bLabel = grown(sc.bLabel, nb)
+	c.bPC = grown(sc.bPC, nb)
 	for _, q := range parts {
 		base := len(c.pcs)
 		c.partBase = append(c.partBase, base)
@@ -831,8 +847,11 @@ func (c *compiler) jumpTo(cond amd64.Cond, always bool, target, idx uint32) {
 // 64-bit word.
 func (c *compiler) indexBlocks() {
 	words := len(c.code)/64 + 1
-	c.blockBits = make([]uint64, words)
-	c.blockRank = make([]uint32, words)
+	if s := c.scr; s != nil {
+		c.blockBits, c.blockRank = zeroed(s.blockBits, words), zeroed(s.blockRank, words)
+	} else {
+		c.blockBits, c.blockRank = make([]uint64, words), make([]uint32, words)
+	}
 	for _, pc := range c.bPC {
 		c.blockBits[pc/64] |= 1 << (pc % 64)
 	}
