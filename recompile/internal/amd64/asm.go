@@ -222,63 +222,15 @@ func (a *Asm) Bytes(b ...byte) {
 // the registers whose high bit goes into REX.R/X/B (NoReg for none). force
 // emits one even when all bits are zero (byte registers spl..dil).
 func (a *Asm) rex(w bool, r, x, b Reg, force bool) {
-	v := byte(0x40)
-	if w {
-		v |= 8
-	}
-	if r != NoReg && r&8 != 0 {
-		v |= 4
-	}
-	if x != NoReg && x&8 != 0 {
-		v |= 2
-	}
-	if b != NoReg && b&8 != 0 {
-		v |= 1
-	}
-	if v != 0x40 || force {
+	if v := rexOf(w, r, x, b); v != 0x40 || force {
 		a.byte1(v)
 	}
 }
 
 // modrmMem emits ModRM (+SIB +disp) for a memory operand.
 func (a *Asm) modrmMem(reg byte, m Mem) {
-	reg = (reg & 7) << 3
-	if m.Base == NoReg {
-		// [index*scale + disp32] or [disp32] (absolute, through SIB so it is
-		// not RIP-relative).
-		idx := byte(4) // none
-		if m.Index != NoReg {
-			idx = byte(m.Index & 7)
-		}
-		a.bytes2(0x04|reg, scaleBits(m.Scale)|idx<<3|5)
-		a.imm32(m.Disp)
-		return
-	}
-	base := byte(m.Base & 7)
-	var mod byte
-	switch {
-	case m.Disp == 0 && base != 5: // rbp/r13 need a displacement
-		mod = 0
-	case m.Disp >= -128 && m.Disp <= 127:
-		mod = 0x40
-	default:
-		mod = 0x80
-	}
-	if m.Index != NoReg || base == 4 {
-		idx := byte(4)
-		if m.Index != NoReg {
-			idx = byte(m.Index & 7)
-		}
-		a.bytes2(mod|reg|4, scaleBits(m.Scale)|idx<<3|base)
-	} else {
-		a.byte1(mod | reg | base)
-	}
-	switch mod {
-	case 0x40:
-		a.byte1(byte(int8(m.Disp)))
-	case 0x80:
-		a.imm32(m.Disp)
-	}
+	p := a.win()
+	a.commit(p, putMem(p, 0, reg, m))
 }
 
 func scaleBits(s uint8) byte {

@@ -26,6 +26,8 @@ func (a *Asm) commit(w *[16]byte, k int) {
 //go:noinline
 func (a *Asm) commitScratch(k int) { a.Bytes(a.scratch[:k]...) }
 
+// rexOf is the REX prefix for operand size w (64-bit) and registers r, x, b
+// (NoReg for none); 0x40 says nothing.
 func rexOf(w bool, r, x, b Reg) byte {
 	v := byte(0x40) | high(r)<<2 | high(x)<<1 | high(b)
 	if w {
@@ -37,6 +39,8 @@ func rexOf(w bool, r, x, b Reg) byte {
 // high is a register's REX bit: its bit 3, or 0 for NoReg.
 func high(r Reg) byte { return byte(r) >> 3 & ^(byte(r) >> 7) & 1 }
 
+// putRex writes REX prefix v at i if it says anything (or force: the byte
+// registers spl..dil need one).
 func putRex(p *[16]byte, i int, v byte, force bool) int {
 	if v != 0x40 || force {
 		p[i&15] = v
@@ -45,6 +49,8 @@ func putRex(p *[16]byte, i int, v byte, force bool) int {
 	return i
 }
 
+// putOp writes a one-byte opcode, or a two-byte one (0x0f xx) when op has
+// a high byte.
 func putOp(p *[16]byte, i int, op uint16) int {
 	if op > 0xff {
 		p[i&15] = byte(op >> 8)
@@ -62,10 +68,13 @@ func put32(p *[16]byte, i int, v int32) int {
 	return i + 4
 }
 
+// putMem writes ModRM (+SIB +disp) for a memory operand at i.
 func putMem(p *[16]byte, i int, reg byte, m Mem) int {
 	reg = (reg & 7) << 3
 	if m.Base == NoReg {
-		idx := byte(4)
+		// [index*scale + disp32] or [disp32] (absolute, through SIB so it is
+		// not RIP-relative).
+		idx := byte(4) // none
 		if m.Index != NoReg {
 			idx = byte(m.Index & 7)
 		}
@@ -76,7 +85,7 @@ func putMem(p *[16]byte, i int, reg byte, m Mem) int {
 	base := byte(m.Base & 7)
 	var mod byte
 	switch {
-	case m.Disp == 0 && base != 5:
+	case m.Disp == 0 && base != 5: // rbp/r13 need a displacement
 		mod = 0
 	case m.Disp >= -128 && m.Disp <= 127:
 		mod = 0x40
