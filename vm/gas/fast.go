@@ -264,14 +264,7 @@ func limitsHoldIn(ents []smallEntry, base, check uint32) bool {
 	for i := range ents {
 		e := &ents[i]
 		if check&checkStarts != 0 && e.start-base < 64 {
-			x := uint64(1) << (e.start - base)
-			c := st0 & x
-			st0 ^= x
-			x, c = c, st1&c
-			st1 ^= x
-			x, c = c, st2&c
-			st2 ^= x
-			stOv |= c
+			st0, st1, st2, stOv = count3(st0, st1, st2, stOv, uint64(1)<<(e.start-base))
 		}
 		// The cycles the entry holds its units, within the window.
 		u := uint64(e.units)
@@ -302,6 +295,18 @@ func limitsHoldIn(ents []smallEntry, base, check uint32) bool {
 	return tooBusy|tooMany|clash == 0
 }
 
+// count3 adds x, one bit per cycle, to the 3-bit counters whose bit planes
+// are p0, p1, p2; ov collects the cycles that count past 7.
+func count3(p0, p1, p2, ov, x uint64) (uint64, uint64, uint64, uint64) {
+	c := p0 & x
+	p0 ^= x
+	x, c = c, p1&c
+	p1 ^= x
+	x, c = c, p2&c
+	p2 ^= x
+	return p0, p1, p2, ov | c
+}
+
 // limitsHoldShort is limitsHold for the usual schedule: one that ends
 // within the first 64 cycles and needs no more than one MUL and one DIV in
 // all. An entry is then busy exactly in the bits from its start up to its
@@ -314,22 +319,15 @@ func limitsHoldShort(ents []smallEntry) bool {
 		// Table lookups rather than variable shifts, which x86 only does
 		// through CL.
 		bit := cycleBit[e.start&63]
-		x := bit
-		c := st0 & x
-		st0 ^= x
-		x, c = c, st1&c
-		st1 ^= x
-		x, c = c, st2&c
-		st2 ^= x
-		stOv |= c
+		st0, st1, st2, stOv = count3(st0, st1, st2, stOv, bit)
 
 		busy := cycleBit[e.finish&63] - bit
 		u := uint64(e.units)
 		one := busy & -(u >> aluShift & 1)
 		two := busy & -(u >> (aluShift + 1) & 1)
-		c = alu0 & one
+		c := alu0 & one
 		alu0 ^= one
-		x = c | two
+		x := c | two
 		c = alu1 & x
 		alu1 ^= x
 		x, c = c, alu2&c
