@@ -273,14 +273,7 @@ func limitsHoldIn(ents []smallEntry, base, check uint32) bool {
 		// one at the second plane.
 		one := busy & -(u >> aluShift & 1)
 		two := busy & -(u >> (aluShift + 1) & 1)
-		c := alu0 & one
-		alu0 ^= one
-		x := c | two
-		c = alu1 & x
-		alu1 ^= x
-		x, c = c, alu2&c
-		alu2 ^= x
-		aluOv |= c
+		alu0, alu1, alu2, aluOv = countALU(alu0, alu1, alu2, aluOv, one, two)
 		// MUL and DIV: one each, so any overlap is too many.
 		m := busy & -(u >> mulShift & 1)
 		d := busy & -(u >> divShift & 1)
@@ -298,13 +291,22 @@ func limitsHoldIn(ents []smallEntry, base, check uint32) bool {
 // count3 adds x, one bit per cycle, to the 3-bit counters whose bit planes
 // are p0, p1, p2; ov collects the cycles that count past 7.
 func count3(p0, p1, p2, ov, x uint64) (uint64, uint64, uint64, uint64) {
-	c := p0 & x
-	p0 ^= x
-	x, c = c, p1&c
-	p1 ^= x
-	x, c = c, p2&c
-	p2 ^= x
-	return p0, p1, p2, ov | c
+	p1, p2, ov = carry2(p1, p2, ov, p0&x)
+	return p0 ^ x, p1, p2, ov
+}
+
+// countALU adds one ALU (the cycles in one) or two (those in two; never
+// both in a cycle) to the counters of count3: two is one at the second
+// plane.
+func countALU(p0, p1, p2, ov, one, two uint64) (uint64, uint64, uint64, uint64) {
+	p1, p2, ov = carry2(p1, p2, ov, p0&one|two)
+	return p0 ^ one, p1, p2, ov
+}
+
+// carry2 adds x at the second plane of count3's counters.
+func carry2(p1, p2, ov, x uint64) (uint64, uint64, uint64) {
+	c := p1 & x
+	return p1 ^ x, p2 ^ c, ov | p2&c
 }
 
 // limitsHoldShort is limitsHold for the usual schedule: one that ends
@@ -325,14 +327,7 @@ func limitsHoldShort(ents []smallEntry) bool {
 		u := uint64(e.units)
 		one := busy & -(u >> aluShift & 1)
 		two := busy & -(u >> (aluShift + 1) & 1)
-		c := alu0 & one
-		alu0 ^= one
-		x := c | two
-		c = alu1 & x
-		alu1 ^= x
-		x, c = c, alu2&c
-		alu2 ^= x
-		aluOv |= c
+		alu0, alu1, alu2, aluOv = countALU(alu0, alu1, alu2, aluOv, one, two)
 	}
 	tooBusy := aluOv | alu2&(alu1|alu0)
 	tooMany := stOv | st2&st1
