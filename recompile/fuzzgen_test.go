@@ -36,14 +36,6 @@ func (s *fzSource) u8() byte {
 	return 0
 }
 
-func (s *fzSource) tail() byte {
-	if s.j > s.i {
-		s.j--
-		return s.b[s.j]
-	}
-	return 0
-}
-
 func (s *fzSource) n(k int) int { return int(s.u8()) % k }
 
 func (s *fzSource) u16() uint16 { return uint16(s.u8()) | uint16(s.u8())<<8 }

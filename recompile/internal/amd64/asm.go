@@ -196,10 +196,6 @@ func (a *Asm) imm32(v int32) {
 	a.n += 4
 }
 
-func (a *Asm) imm16(v int16) {
-	a.bytes2(byte(v), byte(v>>8))
-}
-
 func (a *Asm) imm64(v uint64) {
 	if a.n+8 > len(a.mem) {
 		a.grow(8)
