@@ -8,8 +8,9 @@
 // exit (halt, panic, out of gas, page fault, host call, the end of a gas
 // slice) returns to the trampoline, and Go finishes the exit from the exit
 // site's description, exactly as the interpreter (vm/interp) does. Native
-// code runs in slices of gas so that the Go runtime (GC, preemption,
-// cancellation) gets control regularly.
+// code runs in the runtime's system-call state, so a stop-the-world (a GC)
+// never waits for it, and in slices of gas, at whose ends Go checks for
+// cancellation.
 //
 // Only linux/amd64 runs generated code. Elsewhere the package builds, and
 // Compile returns ErrUnsupported; Supported reports which.
@@ -139,9 +140,10 @@ func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*c
 }
 
 // sliceFor is how much gas native code may burn before returning to Go,
-// bounding the time the Go runtime waits for the goroutine (a stop-the-world
-// GC cannot preempt generated code) and the latency of cancellation: about
-// a millisecond of guest time in the worst case.
+// where cancellation is checked: about a millisecond for guests that
+// compute. The GC does not wait for slices (see native.Enter); a guest
+// whose loads all miss the caches spends more time per gas (one slice of
+// pointer chasing over 512 MiB took 14-57 ms of CPU).
 func sliceFor(m vm.GasModel) int64 {
 	if m == vm.GasBlockCost {
 		// Blocks cost about their cycle count: ~3 gas per ns at best.

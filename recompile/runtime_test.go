@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"testing"
 	"time"
 
@@ -187,4 +188,42 @@ func responsiveOnce(t *testing.T, p vm.Profile, body []isa.Ins) (string, bool) {
 	}
 	msg := fmt.Sprintf("worst runtime.GC %v (stopping the world: at most %v), cancel latency %v", worstGC, stopping, lat)
 	return msg, worstGC <= 10*time.Millisecond && lat <= 10*time.Millisecond
+}
+
+// Generated code runs in the runtime's system-call state, so a
+// stop-the-world never waits for it: runtime.Stack of all goroutines (which
+// stops the world) finds the guest's goroutine inside native.Enter, marked
+// as in a system call, rather than waiting for its slice to end.
+func TestNativeCodeRunsAsSyscall(t *testing.T) {
+	if !Supported() {
+		t.Skip("recompiler not supported here")
+	}
+	inst := startLoop(t, vm.GP08, 1<<40)
+	defer inst.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := inst.Run(ctx)
+		done <- err
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Run returned %v, want context.Canceled", err)
+		}
+	}()
+	// Before its first slice, and between slices, the goroutine is in Go;
+	// a stop-the-world that had to wait for it would always find it there.
+	buf := make([]byte, 1<<20)
+	for attempt := 0; attempt < 200; attempt++ {
+		time.Sleep(time.Millisecond)
+		dump := string(buf[:runtime.Stack(buf, true)])
+		for _, g := range strings.Split(dump, "\n\n") {
+			header, _, _ := strings.Cut(g, "\n")
+			if strings.Contains(g, "native.Enter(") && strings.Contains(header, "[syscall") {
+				return
+			}
+		}
+	}
+	t.Fatal("a stop-the-world never found the guest's goroutine inside native code, in a system call")
 }
