@@ -662,8 +662,9 @@ func (c *compiler) emitBlock() {
 		c.starts[first/64] |= 1 << (first % 64)
 	}
 
-	// Gas check: sub [gas], cost; jb stub (with the count packed in, see
-	// countPacked).
+	// Gas check: sub [gas], cost; js stub (with the count packed in, see
+	// countPacked). Slots stay far below 2^62, so the result is negative
+	// exactly when the gas was below the cost.
 	w := c.blockWord(cost, n)
 	var loopDone []jumpOut
 	if selfLoop && c.unrollable(w) {
@@ -675,7 +676,8 @@ func (c *compiler) emitBlock() {
 		a.MovImm(t0, w)
 		a.ALUMR(amd64.SUB, amd64.M(rsp, fGas), t0)
 	}
-	c.exitStub(a.JccRel(amd64.CondB), siteGas, first, cost)
+	// A signed test: a slot carrying native.InterruptBits fails it too.
+	c.exitStub(a.JccRel(amd64.CondS), siteGas, first, cost)
 	if c.count == countSlot {
 		a.ALUMI(8, amd64.ADD, amd64.M(rsp, fCount), int32(n))
 	}
@@ -768,7 +770,7 @@ func (c *compiler) emitUnrolled(w uint64) []jumpOut {
 	n := len(c.buf)
 	head := a.Len()
 	a.ALUMI(8, amd64.SUB, amd64.M(rsp, fGas), int32(2*w))
-	short := a.JccRel(amd64.CondB)
+	short := a.JccRel(amd64.CondS)
 	var exit1 int
 	for copy := range 2 {
 		c.zf = -1

@@ -3,6 +3,8 @@ package recompile
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/pvmd/pvmd/recompile/internal/native"
@@ -31,8 +33,11 @@ type instance struct {
 	pc   uint32 // where a bad entry points
 	next resume
 	last vm.Exit
-	// slices counts the returns to Go at the end of a gas slice (tests).
-	slices int
+	// slices counts the returns to Go at the end of a gas slice, and
+	// interrupts those Interrupt caused (tests).
+	slices, interrupts int
+	// run numbers the calls of Run, for interruptOnDone.
+	run atomic.Uint64
 	// exited is set once a run has stopped since the last SetPC: PC is then
 	// the exiting pc.
 	exited bool
@@ -107,6 +112,9 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	x.ctx.Regs = x.st.Regs
 	defer func() { x.st.Regs = x.ctx.Regs }()
 	done := ctx.Done()
+	if done != nil {
+		defer x.interruptOnDone(ctx)()
+	}
 
 	for {
 		last := c.blockEnd(x.idx)
@@ -157,33 +165,40 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 			return vm.Exit{}, fmt.Errorf("recompile: internal error: exit from unknown site %#x", x.ctx.Site-c.base)
 		}
 		left := x.ctx.Gas
+		if s.kind == siteGas { // the failed check subtracted its word
+			w := uint64(s.arg)
+			if c.count == countPacked {
+				b := c.blockOf(int(s.idx))
+				w = gasWord(s.arg, int(c.bStart[b+1]-c.bStart[b]))
+			}
+			left += w
+		}
+		interrupted := left >= native.InterruptBits
+		if interrupted {
+			left -= native.InterruptBits
+		}
 		switch c.count {
 		case countPacked:
-			if s.kind == siteGas { // the failed check subtracted its word
-				b := c.blockOf(int(s.idx))
-				left += gasWord(s.arg, int(c.bStart[b+1]-c.bStart[b]))
-			}
 			x.st.Instructions += left & (1<<countShift - 1)
 			left >>= countShift
 		case countSlot:
-			if s.kind == siteGas {
-				left += uint64(s.arg)
-			}
 			x.st.Instructions += x.ctx.Count
 		default:
-			if s.kind == siteGas { // the failed check subtracted the cost
-				left += uint64(s.arg)
-			}
 			x.st.Instructions += uint64(slot) - left
 		}
 		x.st.Gas = int64(left) + reserve
 
 		at := int(s.idx)
 		if s.kind == siteGas {
-			// The end of a slice or a block the slot could not pay for:
-			// charge it here (refilling the slot, or running out of gas).
+			// The end of a slice, an interruption, or a block the slot
+			// could not pay for: charge it here (refilling the slot, or
+			// running out of gas).
 			x.idx, x.next = at, resumeCharge
-			x.slices++
+			if interrupted {
+				x.interrupts++
+			} else {
+				x.slices++
+			}
 			if done != nil {
 				select {
 				case <-done:
@@ -235,6 +250,34 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 			continue
 		}
 		return vm.Exit{}, fmt.Errorf("recompile: internal error: exit site kind %d", s.kind)
+	}
+}
+
+// interruptOnDone arranges for a cancelled ctx to interrupt the native code
+// of this Run, so that cancellation does not wait for the end of a gas
+// slice (which a guest touching fresh pages, or missing the caches on every
+// load, can make last seconds). The returned function ends the
+// arrangement; call it before Run returns.
+func (x *instance) interruptOnDone(ctx context.Context) (stop func()) {
+	run := x.run.Add(1)
+	cancel := context.AfterFunc(ctx, func() {
+		// A gas check racing with Interrupt can undo it; repeat until
+		// this Run is over (it returns once it sees ctx done).
+		// Bursts, because in a tight loop the check's own store nearly
+		// always wins; such loops end their slices within a millisecond
+		// anyway. A loop waiting on memory takes the first one.
+		for x.run.Load() == run {
+			for range 64 {
+				if !native.Interrupt(&x.ctx) {
+					break
+				}
+			}
+			time.Sleep(50 * time.Microsecond)
+		}
+	})
+	return func() {
+		cancel()
+		x.run.Add(1)
 	}
 }
 

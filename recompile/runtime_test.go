@@ -2,8 +2,10 @@ package recompile
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pvmd/pvmd/vm"
+	"github.com/pvmd/pvmd/vm/interp"
 	"github.com/pvmd/pvmd/vm/isa"
 	"github.com/pvmd/pvmd/vm/memory"
 	"github.com/pvmd/pvmd/vm/program"
@@ -226,4 +229,118 @@ func TestNativeCodeRunsAsSyscall(t *testing.T) {
 		}
 	}
 	t.Fatal("a stop-the-world never found the guest's goroutine inside native code, in a system call")
+}
+
+// chaseProgram follows a chain of 32-bit pointers from start, n steps.
+func chaseProgram(num isa.Numbering, n int64, start uint32) []byte {
+	a := isa.NewAsm(num)
+	a.I(isa.Ins{Op: isa.LoadImm64, A: 7, Imm: n})
+	a.I(isa.Ins{Op: isa.LoadImm, A: 8, Imm: int64(start)})
+	a.I(isa.Ins{Op: isa.Fallthrough})
+	a.Label("loop")
+	a.I(isa.Ins{Op: isa.LoadIndU32, A: 8, B: 8})
+	a.I(isa.Ins{Op: isa.AddImm64, A: 7, B: 7, Imm: -1})
+	a.I(isa.Ins{Op: isa.BranchNeImm, A: 7, Imm: 0, Label: "loop"})
+	a.I(isa.Ins{Op: isa.LoadImm, A: 0, Imm: -65536})
+	a.I(isa.Ins{Op: isa.JumpInd, A: 0})
+	return a.MustBlob()
+}
+
+// chaseMemory maps pages pages at base holding one random cycle of
+// pointers, one per page, so that every step misses the caches and the
+// TLB.
+func chaseMemory(t *testing.T, base uint32, pages int, seed uint64) *memory.Memory {
+	mem, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.SetAccess(base, uint64(pages)*memory.PageSize, memory.ReadWrite); err != nil {
+		t.Fatal(err)
+	}
+	at := func(p int) uint32 { return base + uint32(p)*memory.PageSize + uint32(p%64)*64 }
+	order := rand.New(rand.NewPCG(seed, 1)).Perm(pages)
+	for i, p := range order {
+		var next [4]byte
+		binary.LittleEndian.PutUint32(next[:], at(order[(i+1)%pages]))
+		if err := mem.Write(at(p), next[:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mem
+}
+
+// A cancelled context interrupts native code in the middle of a gas slice:
+// a guest whose every load misses the caches (tens of milliseconds per
+// slice) stops at once, and its state is then exactly the interpreter's
+// after the same gas.
+func TestCancelInterruptsSlice(t *testing.T) {
+	if !Supported() {
+		t.Skip("recompiler not supported here")
+	}
+	const base, pages = 0x10000, 1 << 14
+	for _, p := range []vm.Profile{vm.GP07, vm.GP08} {
+		t.Run(p.String(), func(t *testing.T) {
+			start := base + uint32(0)
+			blob := chaseProgram(p.Numbering, 1<<40, start)
+			cb, err := program.DecodeCodeBlob(blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := New().Compile(cb, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Release()
+			if p.Gas != vm.GasBlockCost {
+				// One slice for the whole run: only an interrupt stops it.
+				c.(*compiled).slice = 1 << 50
+			}
+			inst := c.Instantiate(chaseMemory(t, base, pages, 7), 0)
+			defer inst.Close()
+			const gas = 1 << 55
+			inst.State().Gas = gas
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				_, err := inst.Run(ctx)
+				done <- err
+			}()
+			time.Sleep(30 * time.Millisecond)
+			cancelAt := time.Now()
+			cancel()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("Run returned %v, want context.Canceled", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the guest did not stop within 10 s of the cancel")
+			}
+			x := inst.(*instance)
+			t.Logf("stopped %v after the cancel: %d interrupts, %d slice ends, %d instructions", time.Since(cancelAt), x.interrupts, x.slices, x.st.Instructions)
+			if p.Gas != vm.GasBlockCost && (x.interrupts == 0 || x.slices != 0) {
+				t.Fatalf("%d interrupts and %d slice ends; want an interrupt only", x.interrupts, x.slices)
+			}
+
+			// The interpreter, given exactly the gas used, runs out of it
+			// at the same loop head with the same registers and count.
+			used := gas - x.st.Gas
+			ref := interp.New()
+			rc, err := ref.Compile(cb, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ri := rc.Instantiate(chaseMemory(t, base, pages, 7), 0)
+			defer ri.Close()
+			ri.State().Gas = used
+			exit, err := ri.Run(context.Background())
+			if err != nil || exit.Status != vm.OutOfGas {
+				t.Fatalf("interpreter: %v %v", exit, err)
+			}
+			if ri.PC() != inst.PC() || ri.State().Regs != x.st.Regs || ri.State().Instructions != x.st.Instructions || ri.State().Gas != 0 {
+				t.Fatalf("after %d gas: recompiler pc %d regs %v count %d; interpreter pc %d regs %v count %d gas %d",
+					used, inst.PC(), x.st.Regs, x.st.Instructions, ri.PC(), ri.State().Regs, ri.State().Instructions, ri.State().Gas)
+			}
+		})
+	}
 }

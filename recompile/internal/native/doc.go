@@ -23,7 +23,25 @@ type Context struct {
 	// registers (the guest values of registers lent to other uses), in
 	// and out.
 	Spill [2]uint64
+	// State is Idle or Running, and Interrupting while Interrupt writes
+	// the gas slot; GasAddr is the gas slot's address while Running. Only
+	// the assembly touches them.
+	State   uint64
+	GasAddr uintptr
 }
+
+// States of Context.State.
+const (
+	Idle         = 0
+	Running      = 1
+	Interrupting = 2
+)
+
+// InterruptBits are what Interrupt sets in the gas slot: a slot that held v
+// (below 2^62) then holds v + InterruptBits, and stays negative as a signed
+// number after any gas check subtracts from it, so the next check fails.
+// Go recognises the bits in the slot it gets back and takes them off.
+const InterruptBits = 3 << 62
 
 // Offsets of Context fields.
 const (
@@ -37,6 +55,8 @@ const (
 	CtxAux   = 152
 	CtxCount = 160
 	CtxSpill = 168
+	CtxState = 184
+	CtxGasAt = 192
 )
 
 // Frame slots of the trampoline, as offsets from its stack pointer. Generated

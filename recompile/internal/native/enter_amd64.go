@@ -38,3 +38,11 @@ func Enter(ctx *Context) {
 	enter(ctx)
 	exitsyscall()
 }
+
+// Interrupt makes generated code running on ctx, if any, exit at its next
+// gas check (see InterruptBits), and reports whether it was running. Any
+// goroutine may call it; the write can be lost to a gas check racing with
+// it, so call it again until the code has exited.
+//
+//go:noescape
+func Interrupt(ctx *Context) bool

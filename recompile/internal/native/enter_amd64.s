@@ -30,6 +30,9 @@ TEXT ·enter(SB), NOSPLIT, $96-8
 	MOVQ CX, 80(SP)
 	MOVQ 176(AX), CX
 	MOVQ CX, 88(SP)
+	LEAQ 0(SP), CX
+	MOVQ CX, 192(AX)
+	MOVQ $1, 184(AX) // Running: Interrupt may now write the gas slot
 	MOVQ 136(AX), CX
 	MOVQ 0(AX), DX
 	MOVQ 8(AX), BX
@@ -59,6 +62,19 @@ TEXT ·enter(SB), NOSPLIT, $96-8
 	MOVQ R14, 80(AX)
 	MOVQ R15, 88(AX)
 	MOVQ BP, 96(AX)
+	// Back to Idle, waiting out an Interrupt writing the gas slot, before
+	// the slot is read and this frame goes away.
+	MOVQ AX, DI
+settle:
+	MOVQ $1, AX
+	XORL CX, CX
+	LOCK
+	CMPXCHGQ CX, 184(DI)
+	JEQ settled
+	PAUSE
+	JMP settle
+settled:
+	MOVQ DI, AX
 	MOVQ 0(SP), CX
 	MOVQ CX, 104(AX)
 	MOVQ 40(SP), CX
@@ -71,4 +87,29 @@ TEXT ·enter(SB), NOSPLIT, $96-8
 	MOVQ CX, 168(AX)
 	MOVQ 88(SP), CX
 	MOVQ CX, 176(AX)
+	RET
+
+// func Interrupt(ctx *Context) bool
+//
+// If generated code is running on ctx (State is Running), sets
+// InterruptBits in its gas slot with a locked OR and reports true. The
+// generated code's own gas checks are not atomic: one that loads the slot
+// before the OR and stores after it undoes the OR, so callers repeat until
+// the code has exited.
+TEXT ·Interrupt(SB), NOSPLIT, $0-9
+	MOVQ ctx+0(FP), DI
+	MOVQ $1, AX
+	MOVQ $2, CX
+	LOCK
+	CMPXCHGQ CX, 184(DI)
+	JNE idle
+	MOVQ 192(DI), SI
+	MOVQ $0xc000000000000000, DX
+	LOCK
+	ORQ DX, 0(SI)
+	MOVQ $1, 184(DI)
+	MOVB $1, ret+8(FP)
+	RET
+idle:
+	MOVB $0, ret+8(FP)
 	RET

@@ -3,6 +3,7 @@ package native
 import (
 	"os"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/pvmd/pvmd/recompile/internal/amd64"
@@ -24,6 +25,8 @@ func TestContextLayout(t *testing.T) {
 		{"Aux", unsafe.Offsetof(c.Aux), CtxAux},
 		{"Count", unsafe.Offsetof(c.Count), CtxCount},
 		{"Spill", unsafe.Offsetof(c.Spill), CtxSpill},
+		{"State", unsafe.Offsetof(c.State), CtxState},
+		{"GasAddr", unsafe.Offsetof(c.GasAddr), CtxGasAt},
 	} {
 		if f.got != f.want {
 			t.Errorf("Context.%s at %d, assembly assumes %d", f.name, f.got, f.want)
@@ -155,4 +158,68 @@ func TestSealMergesSharedPages(t *testing.T) {
 	if c.Size() != 3*pageSize {
 		t.Errorf("size %d, want 3 pages", c.Size())
 	}
+}
+
+// Interrupt makes a gas-checking loop that would run for years exit at its
+// next check, with the slot it had left plus InterruptBits, and does nothing
+// to a context whose code is not running.
+func TestInterrupt(t *testing.T) {
+	if !Supported {
+		t.Skip("no native support")
+	}
+	var a amd64.Asm
+	exit := a.NewLabel()
+	loop := a.Len()
+	a.ALUMI(8, amd64.SUB, amd64.M(amd64.RSP, FrameBias+SlotGas), 1)
+	a.Jcc(amd64.CondS, exit)
+	a.JmpTo(loop)
+	a.Bind(exit)
+	routine := a.NewLabel()
+	a.Call(routine)
+	a.Int3()
+	a.Bind(routine)
+	exitRoutine(&a)
+	if !a.Finish() {
+		t.Fatal("unbound label")
+	}
+	code, err := NewCode(a.Code())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer code.Release()
+
+	var ctx Context
+	if Interrupt(&ctx) {
+		t.Fatal("Interrupt reported code running before any ran")
+	}
+	const slot = 1 << 61 // about a century of iterations
+	ctx.Gas, ctx.Entry = slot, code.Base()+uintptr(loop)
+	done := make(chan struct{})
+	go func() {
+		Enter(&ctx)
+		close(done)
+	}()
+	hits := 0
+	start := time.Now()
+	for stopped := false; !stopped; {
+		for range 64 {
+			if Interrupt(&ctx) {
+				hits++
+			}
+		}
+		select {
+		case <-done:
+			stopped = true
+		case <-time.After(100 * time.Microsecond):
+		}
+	}
+	// The failed check subtracted 1 from a slot carrying the bits.
+	left := ctx.Gas + 1
+	if hits == 0 || left < InterruptBits || left-InterruptBits >= slot {
+		t.Fatalf("slot %#x after %d interrupts; want InterruptBits plus less than %#x", ctx.Gas, hits, uint64(slot))
+	}
+	if Interrupt(&ctx) || ctx.State != Idle {
+		t.Fatalf("Interrupt after the exit: state %d", ctx.State)
+	}
+	t.Logf("stopped after %d interrupts, %v, %d iterations", hits, time.Since(start), slot-(left-InterruptBits))
 }
