@@ -9,8 +9,9 @@
 // slice) returns to the trampoline, and Go finishes the exit from the exit
 // site's description, exactly as the interpreter (vm/interp) does. Native
 // code runs in the runtime's system-call state, so a stop-the-world (a GC)
-// never waits for it, and in slices of gas, at whose ends Go checks for
-// cancellation.
+// never waits for it; a cancelled context interrupts it at its next gas
+// check (native.Interrupt), and it also returns to Go at the end of every
+// slice of gas.
 //
 // Only linux/amd64 runs generated code. Elsewhere the package builds, and
 // Compile returns ErrUnsupported; Supported reports which.
@@ -139,11 +140,12 @@ func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*c
 	return c, c.compile()
 }
 
-// sliceFor is how much gas native code may burn before returning to Go,
-// where cancellation is checked: about a millisecond for guests that
-// compute. The GC does not wait for slices (see native.Enter); a guest
-// whose loads all miss the caches spends more time per gas (one slice of
-// pointer chasing over 512 MiB took 14-57 ms of CPU).
+// sliceFor is how much gas native code may burn before returning to Go:
+// about a millisecond for guests that compute, whose tight loops can undo
+// an interrupt (see instance.interruptOnDone). The GC does not wait for
+// slices (see native.Enter), nor does a cancellation of a guest that
+// waits on memory (one slice of pointer chasing over 512 MiB took 14-57
+// ms of CPU).
 func sliceFor(m vm.GasModel) int64 {
 	if m == vm.GasBlockCost {
 		// Blocks cost about their cycle count: ~3 gas per ns at best.

@@ -36,8 +36,13 @@ type instance struct {
 	// slices counts the returns to Go at the end of a gas slice, and
 	// interrupts those Interrupt caused (tests).
 	slices, interrupts int
-	// run numbers the calls of Run, for interruptOnDone.
-	run atomic.Uint64
+	// What interruptOnDone armed: the done channel it watches, the
+	// function that stops it, and a generation the watcher checks; inRun
+	// is set while Run runs with a done channel.
+	armedDone      <-chan struct{}
+	stopInterrupts func()
+	armed          atomic.Uint64
+	inRun          atomic.Bool
 	// exited is set once a run has stopped since the last SetPC: PC is then
 	// the exiting pc.
 	exited bool
@@ -71,6 +76,7 @@ func (x *instance) SetPC(pc uint32) {
 }
 
 func (x *instance) Close() error {
+	x.disarm()
 	if x.st.Mem != nil {
 		err := x.st.Mem.Close()
 		x.st.Mem = nil
@@ -113,7 +119,14 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	defer func() { x.st.Regs = x.ctx.Regs }()
 	done := ctx.Done()
 	if done != nil {
-		defer x.interruptOnDone(ctx)()
+		x.interruptOnDone(ctx, done)
+		x.inRun.Store(true)
+		defer x.inRun.Store(false)
+		select {
+		case <-done:
+			return vm.Exit{}, ctx.Err()
+		default:
+		}
 	}
 
 	for {
@@ -253,20 +266,28 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	}
 }
 
-// interruptOnDone arranges for a cancelled ctx to interrupt the native code
-// of this Run, so that cancellation does not wait for the end of a gas
-// slice (which a guest touching fresh pages, or missing the caches on every
-// load, can make last seconds). The returned function ends the
-// arrangement; call it before Run returns.
-func (x *instance) interruptOnDone(ctx context.Context) (stop func()) {
-	run := x.run.Add(1)
-	cancel := context.AfterFunc(ctx, func() {
-		// A gas check racing with Interrupt can undo it; repeat until
-		// this Run is over (it returns once it sees ctx done).
-		// Bursts, because in a tight loop the check's own store nearly
+// interruptOnDone arranges for ctx's cancellation to interrupt native code
+// running on this instance, so that cancellation does not wait for the end
+// of a gas slice (which a guest touching fresh pages, or missing the caches
+// on every load, can make last seconds). The arrangement lasts until Run is
+// given a context with another done channel, or Close: a session passes
+// the same context to every Run, and arming costs more than a host call's
+// exit (BenchmarkHostCallExit).
+func (x *instance) interruptOnDone(ctx context.Context, done <-chan struct{}) {
+	if done == x.armedDone {
+		return
+	}
+	x.disarm()
+	gen := x.armed.Add(1)
+	x.armedDone = done
+	stop := context.AfterFunc(ctx, func() {
+		// Run checks done after setting inRun, and this runs after done
+		// is closed: either that Run returns at once or this sees it.
+		// A gas check racing with Interrupt can undo it, so repeat, in
+		// bursts because in a tight loop the check's own store nearly
 		// always wins; such loops end their slices within a millisecond
 		// anyway. A loop waiting on memory takes the first one.
-		for x.run.Load() == run {
+		for x.armed.Load() == gen && x.inRun.Load() {
 			for range 64 {
 				if !native.Interrupt(&x.ctx) {
 					break
@@ -275,9 +296,17 @@ func (x *instance) interruptOnDone(ctx context.Context) (stop func()) {
 			time.Sleep(50 * time.Microsecond)
 		}
 	})
-	return func() {
-		cancel()
-		x.run.Add(1)
+	x.stopInterrupts = func() {
+		stop()
+		x.armed.Add(1)
+	}
+}
+
+// disarm ends the arrangement interruptOnDone made, if any.
+func (x *instance) disarm() {
+	if x.stopInterrupts != nil {
+		x.stopInterrupts()
+		x.stopInterrupts, x.armedDone = nil, nil
 	}
 }
 

@@ -299,27 +299,21 @@ func TestCancelInterruptsSlice(t *testing.T) {
 			defer inst.Close()
 			const gas = 1 << 55
 			inst.State().Gas = gas
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() {
-				_, err := inst.Run(ctx)
-				done <- err
-			}()
-			time.Sleep(30 * time.Millisecond)
-			cancelAt := time.Now()
-			cancel()
-			select {
-			case err := <-done:
-				if !errors.Is(err, context.Canceled) {
-					t.Fatalf("Run returned %v, want context.Canceled", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("the guest did not stop within 10 s of the cancel")
-			}
 			x := inst.(*instance)
-			t.Logf("stopped %v after the cancel: %d interrupts, %d slice ends, %d instructions", time.Since(cancelAt), x.interrupts, x.slices, x.st.Instructions)
-			if p.Gas != vm.GasBlockCost && (x.interrupts == 0 || x.slices != 0) {
-				t.Fatalf("%d interrupts and %d slice ends; want an interrupt only", x.interrupts, x.slices)
+			// Twice, with two contexts: the second Run arms the interrupt
+			// for its own context.
+			for round := 1; round <= 2; round++ {
+				ctx, cancel := context.WithCancel(context.Background())
+				lat := runAndCancel(t, inst, ctx, cancel)
+				t.Logf("stopped %v after the cancel: %d interrupts, %d slice ends, %d instructions", lat, x.interrupts, x.slices, x.st.Instructions)
+				if p.Gas != vm.GasBlockCost && (x.interrupts != round || x.slices != 0) {
+					t.Fatalf("%d interrupts and %d slice ends after %d cancels; want interrupts only", x.interrupts, x.slices, round)
+				}
+				// A Run with a cancelled context returns at once.
+				n := x.st.Instructions
+				if _, err := inst.Run(ctx); !errors.Is(err, context.Canceled) || x.st.Instructions != n {
+					t.Fatalf("Run with a cancelled context: %v, %d instructions more", err, x.st.Instructions-n)
+				}
 			}
 
 			// The interpreter, given exactly the gas used, runs out of it
@@ -343,4 +337,27 @@ func TestCancelInterruptsSlice(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runAndCancel runs inst with ctx, cancels it 30 ms later and returns how
+// long Run took to return context.Canceled after that.
+func runAndCancel(t *testing.T, inst vm.Instance, ctx context.Context, cancel context.CancelFunc) time.Duration {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := inst.Run(ctx)
+		done <- err
+	}()
+	time.Sleep(30 * time.Millisecond)
+	cancelAt := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run returned %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the guest did not stop within 10 s of the cancel")
+	}
+	return time.Since(cancelAt)
 }

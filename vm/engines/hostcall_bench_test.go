@@ -21,23 +21,29 @@ func BenchmarkHostCallExit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	cancellable, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	for _, eng := range all() {
-		b.Run(eng.Name(), func(b *testing.B) {
-			c, err := eng.Compile(cb, vm.GP08)
-			if err != nil {
-				b.Fatal(err)
-			}
-			mem, _ := memory.New()
-			inst := c.Instantiate(mem, 0)
-			defer inst.Close()
-			inst.State().Gas = 50_000_000_000
-			inst.State().Regs[7] = 1
-			ctx := context.Background()
-			for b.Loop() {
-				if e, err := inst.Run(ctx); err != nil || e.Status != vm.HostCall {
-					b.Fatalf("%v %v", e, err)
+		for _, run := range []struct {
+			name string
+			ctx  context.Context
+		}{{"background", context.Background()}, {"cancellable", cancellable}} {
+			b.Run(eng.Name()+"/"+run.name, func(b *testing.B) {
+				c, err := eng.Compile(cb, vm.GP08)
+				if err != nil {
+					b.Fatal(err)
 				}
-			}
-		})
+				mem, _ := memory.New()
+				inst := c.Instantiate(mem, 0)
+				defer inst.Close()
+				inst.State().Gas = 50_000_000_000
+				inst.State().Regs[7] = 1
+				for b.Loop() {
+					if e, err := inst.Run(run.ctx); err != nil || e.Status != vm.HostCall {
+						b.Fatalf("%v %v", e, err)
+					}
+				}
+			})
+		}
 	}
 }
