@@ -36,8 +36,10 @@ func loopProgram(num isa.Numbering, n int64, body ...isa.Ins) []byte {
 	return a.MustBlob()
 }
 
-func startLoop(t *testing.T, p vm.Profile, n int64, body ...isa.Ins) vm.Instance {
-	cb, err := program.DecodeCodeBlob(loopProgram(p.Numbering, n, body...))
+// mustCompile decodes and compiles blob under p.
+func mustCompile(t *testing.T, blob []byte, p vm.Profile) (*program.CodeBlob, vm.Compiled) {
+	t.Helper()
+	cb, err := program.DecodeCodeBlob(blob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +47,11 @@ func startLoop(t *testing.T, p vm.Profile, n int64, body ...isa.Ins) vm.Instance
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cb, c
+}
+
+func startLoop(t *testing.T, p vm.Profile, n int64, body ...isa.Ins) vm.Instance {
+	_, c := mustCompile(t, loopProgram(p.Numbering, n, body...), p)
 	mem, err := memory.New()
 	if err != nil {
 		t.Fatal(err)
@@ -280,16 +287,7 @@ func TestCancelInterruptsSlice(t *testing.T) {
 	const base, pages = 0x10000, 1 << 14
 	for _, p := range []vm.Profile{vm.GP07, vm.GP08} {
 		t.Run(p.String(), func(t *testing.T) {
-			start := base + uint32(0)
-			blob := chaseProgram(p.Numbering, 1<<40, start)
-			cb, err := program.DecodeCodeBlob(blob)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := New().Compile(cb, p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cb, c := mustCompile(t, chaseProgram(p.Numbering, 1<<40, base), p)
 			defer c.Release()
 			if p.Gas != vm.GasBlockCost {
 				// One slice for the whole run: only an interrupt stops it.

@@ -44,6 +44,21 @@ func exitRoutine(a *amd64.Asm) {
 	a.Ret()
 }
 
+// mustCode finishes a and copies it into executable memory, released when
+// the test ends.
+func mustCode(t *testing.T, a *amd64.Asm) *Code {
+	t.Helper()
+	if !a.Finish() {
+		t.Fatal("unbound label")
+	}
+	code, err := NewCode(a.Code())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = code.Release() })
+	return code
+}
+
 func TestEnterExit(t *testing.T) {
 	if !Supported {
 		t.Skip("no native support")
@@ -67,14 +82,7 @@ func TestEnterExit(t *testing.T) {
 	a.Int3()
 	a.Bind(exit)
 	exitRoutine(&a)
-	if !a.Finish() {
-		t.Fatal("unbound label")
-	}
-	code, err := NewCode(a.Code())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer code.Release()
+	code := mustCode(t, &a)
 
 	var ctx Context
 	for i := range ctx.Regs {
@@ -179,14 +187,7 @@ func TestInterrupt(t *testing.T) {
 	a.Int3()
 	a.Bind(routine)
 	exitRoutine(&a)
-	if !a.Finish() {
-		t.Fatal("unbound label")
-	}
-	code, err := NewCode(a.Code())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer code.Release()
+	code := mustCode(t, &a)
 
 	var ctx Context
 	if Interrupt(&ctx) {
