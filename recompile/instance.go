@@ -37,12 +37,12 @@ type instance struct {
 	// interrupts those Interrupt caused (tests).
 	slices, interrupts int
 	// What interruptOnDone armed: the done channel it watches, the
-	// function that stops it, and a generation the watcher checks; inRun
-	// is set while Run runs with a done channel.
-	armedDone      <-chan struct{}
-	stopInterrupts func()
-	armed          atomic.Uint64
-	inRun          atomic.Bool
+	// context.AfterFunc stop function, and a generation the watcher
+	// checks; inRun is set while Run runs with a done channel.
+	armedDone <-chan struct{}
+	stopWatch func() bool
+	armed     atomic.Uint64
+	inRun     atomic.Bool
 	// exited is set once a run has stopped since the last SetPC: PC is then
 	// the exiting pc.
 	exited bool
@@ -280,7 +280,7 @@ func (x *instance) interruptOnDone(ctx context.Context, done <-chan struct{}) {
 	x.disarm()
 	gen := x.armed.Add(1)
 	x.armedDone = done
-	stop := context.AfterFunc(ctx, func() {
+	x.stopWatch = context.AfterFunc(ctx, func() {
 		// Run checks done after setting inRun, and this runs after done
 		// is closed: either that Run returns at once or this sees it.
 		// A gas check racing with Interrupt can undo it, so repeat, in
@@ -296,17 +296,15 @@ func (x *instance) interruptOnDone(ctx context.Context, done <-chan struct{}) {
 			time.Sleep(50 * time.Microsecond)
 		}
 	})
-	x.stopInterrupts = func() {
-		stop()
-		x.armed.Add(1)
-	}
 }
 
-// disarm ends the arrangement interruptOnDone made, if any.
+// disarm ends the arrangement interruptOnDone made, if any: a watcher
+// already started sees the generation change and stops.
 func (x *instance) disarm() {
-	if x.stopInterrupts != nil {
-		x.stopInterrupts()
-		x.stopInterrupts, x.armedDone = nil, nil
+	if x.stopWatch != nil {
+		x.stopWatch()
+		x.armed.Add(1)
+		x.stopWatch, x.armedDone = nil, nil
 	}
 }
 

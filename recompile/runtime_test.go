@@ -79,25 +79,33 @@ func worstStop(before *metrics.Float64Histogram) (time.Duration, *metrics.Float6
 	return time.Duration(worst * 1e9), h
 }
 
+// guestLoop is a long loop of body (see loopProgram) under p.
+type guestLoop struct {
+	name string
+	p    vm.Profile
+	body []isa.Ins
+}
+
+// guestLoops are the loops the runtime tests run: the cheapest block and
+// the slowest instruction per gas, under both gas models.
+func guestLoops() []guestLoop {
+	div := isa.Ins{Op: isa.DivU64, D: 10, A: 8, B: 9}
+	return []guestLoop{
+		{"countdown/gp-0.8", vm.GP08, nil},
+		{"countdown/gp-0.7", vm.GP07, nil},
+		{"div/gp-0.8", vm.GP08, []isa.Ins{div, div, div, div}},
+		{"div/gp-0.7", vm.GP07, []isa.Ins{div, div, div, div}},
+	}
+}
+
 // Native code returns to Go at least every few milliseconds of CPU time,
 // whatever the guest does.
 func TestSliceDuration(t *testing.T) {
 	if !Supported() {
 		t.Skip("recompiler not supported here")
 	}
-	div := isa.Ins{Op: isa.DivU64, D: 10, A: 8, B: 9}
 	mul := isa.Ins{Op: isa.MulUpperSU, D: 10, A: 8, B: 9}
-	for _, tc := range []struct {
-		name string
-		p    vm.Profile
-		body []isa.Ins
-	}{
-		{"countdown/gp-0.8", vm.GP08, nil},
-		{"countdown/gp-0.7", vm.GP07, nil},
-		{"div/gp-0.8", vm.GP08, []isa.Ins{div, div, div, div}},
-		{"div/gp-0.7", vm.GP07, []isa.Ins{div, div, div, div}},
-		{"mul/gp-0.7", vm.GP07, []isa.Ins{mul, mul, mul, mul}},
-	} {
+	for _, tc := range append(guestLoops(), guestLoop{"mul/gp-0.7", vm.GP07, []isa.Ins{mul, mul, mul, mul}}) {
 		inst := startLoop(t, tc.p, 1<<40, tc.body...)
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		runtime.LockOSThread()
@@ -132,17 +140,7 @@ func TestRuntimeResponsive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	div := isa.Ins{Op: isa.DivU64, D: 10, A: 8, B: 9}
-	for _, tc := range []struct {
-		name string
-		p    vm.Profile
-		body []isa.Ins
-	}{
-		{"countdown/gp-0.8", vm.GP08, nil},
-		{"countdown/gp-0.7", vm.GP07, nil},
-		{"div/gp-0.8", vm.GP08, []isa.Ins{div, div, div, div}},
-		{"div/gp-0.7", vm.GP07, []isa.Ins{div, div, div, div}},
-	} {
+	for _, tc := range guestLoops() {
 		t.Run(tc.name, func(t *testing.T) {
 			var msgs []string
 			for attempt := 0; attempt < 3; attempt++ {
