@@ -11,3 +11,6 @@ func threadTime() time.Duration { return time.Since(start) }
 
 // processTime is wall time where CPU time is not available.
 func processTime() time.Duration { return time.Since(start) }
+
+// contextSwitches is not known here.
+func contextSwitches() int64 { return -1 }

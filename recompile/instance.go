@@ -3,6 +3,7 @@ package recompile
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -34,8 +35,12 @@ type instance struct {
 	next resume
 	last vm.Exit
 	// slices counts the returns to Go at the end of a gas slice, and
-	// interrupts those Interrupt caused (tests).
-	slices, interrupts int
+	// interrupts those Interrupt caused; yields the times a slice's end
+	// went through the scheduler (tests).
+	slices, interrupts, yields int
+	// yielded is when a slice's end last went through the scheduler (see
+	// yieldEvery).
+	yielded time.Time
 	// What interruptOnDone armed: the done channel it watches, the
 	// context.AfterFunc stop function, and a generation the watcher
 	// checks; inRun is set while Run runs with a done channel.
@@ -220,6 +225,7 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 				}
 			}
 			safePoint()
+			x.yieldSometimes()
 			continue
 		}
 		// Every other exit happens at instruction at, with s.arg
@@ -305,6 +311,33 @@ func (x *instance) disarm() {
 		x.stopWatch()
 		x.armed.Add(1)
 		x.stopWatch, x.armedDone = nil, nil
+	}
+}
+
+// yieldEvery bounds how long a Run keeps its goroutine away from the
+// scheduler. Native code runs in the system-call state (native.Enter), and
+// once a goroutine has gone 10 ms without passing through the scheduler,
+// the runtime's sysmon takes its P away at every one of its ticks (20-100
+// µs) while the goroutine is in a system call, which it nearly always is:
+// every slice then ends without its P, and the handoff wakes another
+// thread on the other core. A guest of 64-bit divisions (slices of ~180
+// µs) ran 3-6% slower for it, with 500-1000 extra context switches per
+// 100 ms (TestLongRunsYield). A Gosched every few milliseconds costs one
+// wake-up and resets sysmon's clock.
+var yieldEvery = 5 * time.Millisecond
+
+// yieldSometimes passes through the scheduler at the end of a slice if the
+// last pass was yieldEvery ago. The first slice of an instance only starts
+// the clock: the goroutine may well have just been scheduled.
+func (x *instance) yieldSometimes() {
+	now := time.Now()
+	switch {
+	case x.yielded.IsZero():
+		x.yielded = now
+	case now.Sub(x.yielded) >= yieldEvery:
+		runtime.Gosched()
+		x.yielded = now
+		x.yields++
 	}
 }
 

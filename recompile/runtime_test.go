@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -356,4 +357,48 @@ func runAndCancel(t *testing.T, inst vm.Instance, ctx context.Context, cancel co
 		t.Fatal("the guest did not stop within 10 s of the cancel")
 	}
 	return time.Since(cancelAt)
+}
+
+// A long run passes through the scheduler every few milliseconds, so that
+// the runtime does not take its P away at every slice's end (see
+// yieldEvery). Seen from outside: without the yields, the process's
+// threads switch context many times more often.
+func TestLongRunsYield(t *testing.T) {
+	if !Supported() || contextSwitches() < 0 {
+		t.Skip("recompiler or context switch counts not available here")
+	}
+	if testing.Short() {
+		t.Skip("runs guests for half a second")
+	}
+	div := isa.Ins{Op: isa.DivU64, D: 10, A: 8, B: 9}
+	run := func(every time.Duration) (switches int64, yields int, el time.Duration) {
+		defer func(e time.Duration) { yieldEvery = e }(yieldEvery)
+		yieldEvery = every
+		inst := startLoop(t, vm.GP08, 6_000_000, div, div, div, div)
+		defer inst.Close()
+		before, start := contextSwitches(), time.Now()
+		if _, err := inst.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return contextSwitches() - before, inst.(*instance).yields, time.Since(start)
+	}
+	var with, without []int64
+	for range 3 {
+		n, y, el := run(yieldEvery)
+		if min := int(el / yieldEvery / 2); y < min {
+			t.Errorf("%v run yielded %d times, want at least %d", el, y, min)
+		}
+		with = append(with, n)
+		n, y, el2 := run(time.Hour)
+		if y != 0 {
+			t.Errorf("yields disabled, yet %d", y)
+		}
+		without = append(without, n)
+		t.Logf("context switches: %d in %v with yields, %d in %v without", with[len(with)-1], el, n, el2)
+	}
+	slices.Sort(with)
+	slices.Sort(without)
+	if with[1] > without[1]/2 {
+		t.Errorf("context switches with yields %v, without %v: want the medians at least halved", with, without)
+	}
 }
