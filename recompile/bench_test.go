@@ -45,9 +45,9 @@ func runBench(tb testing.TB, eng vm.Engine, p vm.Profile, file string) (time.Dur
 }
 
 // benchProgram reports the median and the best of the runs' speeds
-// (Minstr/s, best-Minstr/s) as well as the mean time per run (ns/op): the
-// host's other tenants slow single runs by up to 10%, which a mean carries
-// and a median does not.
+// (Minstr/s, best-Minstr/s): the host slows single runs by up to 10%,
+// which a mean carries and a median does not. The framework's ns/op is a
+// mean that also counts loading the file.
 func benchProgram(b *testing.B, eng vm.Engine, file string, instrs float64) {
 	var runs []time.Duration
 	for b.Loop() {
