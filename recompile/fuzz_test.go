@@ -9,9 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/pvmd/pvmd/vm"
 	"github.com/pvmd/pvmd/vm/interp"
@@ -470,7 +467,7 @@ func (r *fzRunner) memDiff(all bool) string {
 			q++
 		}
 		lo, hi := uint64(p)<<12, uint64(q)<<12
-		ra, rb := fzResident(da[lo:hi]), fzResident(db[lo:hi])
+		ra, rb := resident(da[lo:hi]), resident(db[lo:hi])
 		for k := range ra {
 			if ra[k]&1 != 0 || rb[k]&1 != 0 {
 				if d := fzPageDiff((p+uint32(k))<<12, da, pa, db, pb); d != "" {
@@ -500,16 +497,6 @@ func fzPageDiff(p uint32, da *memory.Data, pa *memory.PermTable, db *memory.Data
 		}
 	}
 	return ""
-}
-
-// fzResident reports which pages of b are in memory (bit 0 of each byte).
-func fzResident(b []byte) []byte {
-	vec := make([]byte, len(b)/memory.PageSize)
-	_, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), uintptr(unsafe.Pointer(&vec[0])))
-	if errno != 0 {
-		panic(errno)
-	}
-	return vec
 }
 
 // finish compares the whole heap once the run is over.
