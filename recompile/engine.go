@@ -86,24 +86,25 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 		}
 	}
 	slice := sliceFor(p.Gas)
+	most := slice << sliceGrowth
 	c, err := e.compile(cb, p, count)
 	if err != nil {
 		return nil, err
 	}
 	if count == countPacked {
-		if ps := packedSlice(c.ratio, c.maxLen); ps < slice {
-			slice = ps
-		}
+		ps := packedSlice(c.ratio, c.maxLen)
+		slice, most = min(slice, ps), min(most, ps)
 		if slice < 1<<12 {
 			// Blocks too cheap for their length to pack the count.
 			c.img.Release()
 			count, slice = countSlot, sliceFor(p.Gas)
+			most = slice << sliceGrowth
 			if c, err = e.compile(cb, p, count); err != nil {
 				return nil, err
 			}
 		}
 	}
-	out := &compiled{profile: p, blob: cb, slice: slice, count: count, pcs: c.pcs, unrolled: c.unrolled}
+	out := &compiled{profile: p, blob: cb, slice: slice, maxSlice: most, count: count, pcs: c.pcs, unrolled: c.unrolled}
 	if p.Validates() && c.invalid {
 		// GP 0.8 rejects the program: every run panics before executing.
 		c.img.Release()
@@ -140,9 +141,10 @@ func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*c
 	return c, c.compile()
 }
 
-// sliceFor is how much gas native code may burn before returning to Go:
-// about a millisecond for guests that compute, whose tight loops can undo
-// an interrupt (see instance.interruptOnDone). The GC does not wait for
+// sliceFor is how much gas native code may burn before returning to Go in
+// an instance's first slice (instance.adaptSlice then aims at about a
+// millisecond): no more than a few milliseconds for guests that compute,
+// whose tight loops can undo an interrupt (see instance.interruptOnDone). The GC does not wait for
 // slices (see native.Enter), nor does a cancellation of a guest that
 // waits on memory (one slice of pointer chasing over 512 MiB took 14-57
 // ms of CPU).
@@ -155,12 +157,18 @@ func sliceFor(m vm.GasModel) int64 {
 	return 1 << 18
 }
 
+// sliceGrowth bounds how far an instance grows its slices (see
+// instance.adaptSlice): up to 2^sliceGrowth times sliceFor.
+const sliceGrowth = 6
+
 // compiled is a program translated to native code.
 type compiled struct {
 	profile vm.Profile
 	blob    *program.CodeBlob
 	invalid bool // GP 0.8 validation failed: every run panics at once
-	slice   int64
+	// slice is the gas of an instance's first slice, maxSlice the most its
+	// slices grow to (see instance.adaptSlice).
+	slice, maxSlice int64
 
 	code *native.Code
 	base uintptr

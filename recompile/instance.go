@@ -41,6 +41,10 @@ type instance struct {
 	// yielded is when a slice's end last went through the scheduler (see
 	// yieldEvery).
 	yielded time.Time
+	// slice is the gas of the next slice (0 until the first: c.slice);
+	// sliceEnded is when the last slice of this Run ended (see adaptSlice).
+	slice      int64
+	sliceEnded time.Time
 	// What interruptOnDone armed: the done channel it watches, the
 	// context.AfterFunc stop function, and a generation the watcher
 	// checks; inRun is set while Run runs with a done channel.
@@ -122,6 +126,10 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	}
 	x.ctx.Regs = x.st.Regs
 	defer func() { x.st.Regs = x.ctx.Regs }()
+	if x.slice == 0 {
+		x.slice = c.slice
+	}
+	x.sliceEnded = time.Time{}
 	done := ctx.Done()
 	if done != nil {
 		x.interruptOnDone(ctx, done)
@@ -152,7 +160,7 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		x.st.Instructions += uint64(last - x.idx + 1)
 
 		// Run natively with at most a slice of the gas; the rest waits here.
-		slot := min(x.st.Gas, c.slice)
+		slot := min(x.st.Gas, x.slice)
 		reserve := x.st.Gas - slot
 		x.ctx.Gas = uint64(slot)
 		if c.count == countPacked {
@@ -225,7 +233,9 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 				}
 			}
 			safePoint()
-			x.yieldSometimes()
+			now := time.Now()
+			x.adaptSlice(now, slot)
+			x.yieldSometimes(now)
 			continue
 		}
 		// Every other exit happens at instruction at, with s.arg
@@ -326,11 +336,37 @@ func (x *instance) disarm() {
 // wake-up and resets sysmon's clock.
 var yieldEvery = 5 * time.Millisecond
 
-// yieldSometimes passes through the scheduler at the end of a slice if the
-// last pass was yieldEvery ago. The first slice of an instance only starts
-// the clock: the goroutine may well have just been scheduled.
-func (x *instance) yieldSometimes() {
-	now := time.Now()
+// sliceTarget is the time a slice aims at. Every slice's end costs about
+// half a microsecond in Go, and a slice of gas is over in 50-80 µs in the
+// tightest loops (countdown, mixed), which then spend ~1% of their time
+// switching; but a slice also bounds how long a cancelled tight loop runs
+// on (see interruptOnDone), so it should not last much over this.
+const sliceTarget = time.Millisecond
+
+// adaptSlice resizes the slices to about sliceTarget after a slice of slot
+// gas ended at now: doubling them while they end in under half of it,
+// halving them while they take over twice it, between c.slice and
+// c.maxSlice. Only a full slice that followed another's end in the same
+// Run is measured (the first one's start is not known, and a slot cut
+// short by the gas left says nothing of speed).
+func (x *instance) adaptSlice(now time.Time, slot int64) {
+	last := x.sliceEnded
+	x.sliceEnded = now
+	if last.IsZero() || slot != x.slice {
+		return
+	}
+	switch d := now.Sub(last); {
+	case d < sliceTarget/2:
+		x.slice = min(2*x.slice, x.c.maxSlice)
+	case d > 2*sliceTarget:
+		x.slice = max(x.slice/2, x.c.slice)
+	}
+}
+
+// yieldSometimes passes through the scheduler at the end of a slice (at
+// now) if the last pass was yieldEvery ago. The first slice of an instance
+// only starts the clock: the goroutine may well have just been scheduled.
+func (x *instance) yieldSometimes(now time.Time) {
 	switch {
 	case x.yielded.IsZero():
 		x.yielded = now

@@ -402,3 +402,67 @@ func TestLongRunsYield(t *testing.T) {
 		t.Errorf("context switches with yields %v, without %v: want the medians at least halved", with, without)
 	}
 }
+
+// Slices grow while they end quickly and shrink while they take long,
+// within the compiled program's bounds; a slice that was cut short, or
+// whose start is unknown, tells nothing.
+func TestAdaptSlice(t *testing.T) {
+	const first, most = 1 << 20, 1 << 23
+	ms := time.Millisecond
+	type end struct {
+		after time.Duration // since the last slice's end (0: the Run's first)
+		slot  int64         // 0: a full slice
+	}
+	for _, tc := range []struct {
+		name  string
+		start int64 // the slice before the ends
+		ends  []end
+		want  int64
+	}{
+		{"first end of a run", first, []end{{0, 0}}, first},
+		{"quick slices double", first, []end{{0, 0}, {ms / 10, 0}, {ms / 10, 0}}, first << 2},
+		{"up to the most", first, []end{{0, 0}, {ms / 10, 0}, {ms / 10, 0}, {ms / 10, 0}, {ms / 10, 0}}, most},
+		{"on target stays", first << 1, []end{{0, 0}, {ms, 0}, {ms, 0}}, first << 1},
+		{"slow slices halve", most, []end{{0, 0}, {5 * ms, 0}, {5 * ms, 0}}, most >> 2},
+		{"down to the first", first << 1, []end{{0, 0}, {5 * ms, 0}, {5 * ms, 0}}, first},
+		{"a short slot says nothing", first, []end{{0, 0}, {ms / 10, 12345}}, first},
+		{"after a short slot, a full one counts", first, []end{{0, 0}, {ms / 10, 12345}, {ms / 10, 0}}, first << 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := &instance{c: &compiled{slice: first, maxSlice: most}, slice: tc.start}
+			at := time.Now()
+			for _, e := range tc.ends {
+				if e.after == 0 {
+					x.sliceEnded = time.Time{} // as Run does
+				}
+				at = at.Add(e.after)
+				slot := e.slot
+				if slot == 0 {
+					slot = x.slice
+				}
+				x.adaptSlice(at, slot)
+			}
+			if x.slice != tc.want {
+				t.Errorf("slice %#x, want %#x", x.slice, tc.want)
+			}
+		})
+	}
+}
+
+// A guest whose slices end in well under a millisecond runs on ever longer
+// ones, up to the most the program allows.
+func TestSlicesGrow(t *testing.T) {
+	if !Supported() {
+		t.Skip("recompiler not supported here")
+	}
+	inst := startLoop(t, vm.GP08, 100_000_000)
+	defer inst.Close()
+	x := inst.(*instance)
+	if _, err := inst.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d slices; first %#x, last %#x, most %#x", x.slices, x.c.slice, x.slice, x.c.maxSlice)
+	if x.c.maxSlice <= x.c.slice || x.slice != x.c.maxSlice {
+		t.Errorf("slices of %#x gas after %d slice ends; want them grown from %#x to %#x", x.slice, x.slices, x.c.slice, x.c.maxSlice)
+	}
+}
