@@ -10,30 +10,16 @@ import (
 
 	"github.com/pvmd/pvmd/recompile/internal/native"
 	"github.com/pvmd/pvmd/vm"
-)
-
-// resume says how the next Run continues (the same states as the
-// interpreter's).
-type resume uint8
-
-const (
-	resumeCharge    resume = iota // start at idx, paying for its block
-	resumeCharged                 // start at idx, its block already paid (GP 0.8 flag)
-	resumeAfterHost               // continue after the ecalli at idx
-	resumeDone                    // the machine stopped: repeat the exit
-	resumeBadEntry                // pc is not an instruction: panic there
+	"github.com/pvmd/pvmd/vm/cursor"
 )
 
 const haltAddress = 1<<32 - 1<<16
 
 type instance struct {
-	c    *compiled
-	st   vm.State
-	ctx  native.Context
-	idx  int
-	pc   uint32 // where a bad entry points
-	next resume
-	last vm.Exit
+	c   *compiled
+	st  vm.State
+	ctx native.Context
+	cur cursor.Cursor // indexes c.pcs
 	// slices counts the returns to Go at the end of a gas slice, and
 	// interrupts those Interrupt caused; yields the times a slice's end
 	// went through the scheduler (tests).
@@ -52,36 +38,18 @@ type instance struct {
 	stopWatch func() bool
 	armed     atomic.Uint64
 	inRun     atomic.Bool
-	// exited is set once a run has stopped since the last SetPC: PC is then
-	// the exiting pc.
-	exited bool
 }
 
 func (x *instance) State() *vm.State { return &x.st }
 
-func (x *instance) PC() uint32 {
-	if x.exited {
-		return x.last.PC
-	}
-	if x.next == resumeBadEntry {
-		return x.pc
-	}
-	return x.c.pcs[x.idx]
-}
+func (x *instance) PC() uint32 { return x.cur.PC(x.c.pcs) }
 
 func (x *instance) SetPC(pc uint32) {
-	x.pc, x.exited = pc, false
-	if x.c.invalid {
-		x.next = resumeBadEntry
-		return
-	}
 	i, ok := x.c.index(pc)
-	switch {
-	case !ok, x.c.profile.Validates() && i >= len(x.c.pcs)-1:
-		x.next = resumeBadEntry
-	default:
-		x.idx, x.next = i, resumeCharge
-	}
+	// GP 0.8 refuses a start at |c|: its implicit trap is no instruction of
+	// the blob (v_loc).
+	atEnd := x.c.profile.Validates() && i >= len(x.c.pcs)-1
+	x.cur.Set(pc, i, ok && !atEnd && !x.c.invalid)
 }
 
 func (x *instance) Close() error {
@@ -102,17 +70,8 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		return vm.Exit{}, vm.ErrClosed
 	}
 	c := x.c
-	switch x.next {
-	case resumeDone:
-		return x.last, nil
-	case resumeBadEntry:
-		return x.badEntry(), nil
-	case resumeAfterHost:
-		x.idx++
-		x.next = resumeCharged
-		if x.perInstruction() {
-			x.next = resumeCharge
-		}
+	if exit, over := x.cur.Begin(&x.st, c.profile, c.invalid); over {
+		return exit, nil
 	}
 	if c.code == nil {
 		return vm.Exit{}, fmt.Errorf("recompile: program released")
@@ -143,9 +102,9 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	}
 
 	for {
-		last := c.blockEnd(x.idx)
-		if x.next == resumeCharge {
-			cost := x.entryCost(x.idx, last)
+		last := c.blockEnd(x.cur.Idx)
+		if x.cur.Next == cursor.Charge {
+			cost := x.entryCost(x.cur.Idx, last)
 			if x.st.Gas < cost {
 				if x.perInstruction() && x.st.Gas > 0 {
 					x.st.Regs = x.ctx.Regs
@@ -153,11 +112,11 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 					x.ctx.Regs = x.st.Regs
 					return exit, err
 				}
-				return x.stop(vm.Exit{Status: vm.OutOfGas, PC: c.pcs[x.idx]}, resumeCharge), nil
+				return x.cur.Stop(vm.Exit{Status: vm.OutOfGas, PC: c.pcs[x.cur.Idx]}, cursor.Charge), nil
 			}
 			x.st.Gas -= cost
 		}
-		x.st.Instructions += uint64(last - x.idx + 1)
+		x.st.Instructions += uint64(last - x.cur.Idx + 1)
 
 		// Run natively with at most a slice of the gas; the rest waits here.
 		slot := min(x.st.Gas, x.slice)
@@ -167,7 +126,7 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 			x.ctx.Gas <<= countShift
 		}
 		x.ctx.Count = 0
-		x.ctx.Entry = c.base + uintptr(c.offs[x.idx])
+		x.ctx.Entry = c.base + uintptr(c.offs[x.cur.Idx])
 		if c.bases.mem >= 0 {
 			// These registers' host registers carry the bases while native
 			// code runs; their guest values wait in spill slots (see
@@ -219,7 +178,7 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 			// The end of a slice, an interruption, or a block the slot
 			// could not pay for: charge it here (refilling the slot, or
 			// running out of gas).
-			x.idx, x.next = at, resumeCharge
+			x.cur.Idx, x.cur.Next = at, cursor.Charge
 			if interrupted {
 				x.interrupts++
 			} else {
@@ -244,23 +203,20 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 		if x.perInstruction() {
 			x.st.Gas += int64(s.arg)
 		}
-		x.idx = at
+		x.cur.Idx = at
 		pc := c.pcs[at]
-		afterMid := resumeCharged
-		if x.perInstruction() {
-			afterMid = resumeCharge
-		}
+		afterMid := cursor.MidBlock(c.profile)
 		switch s.kind {
 		case siteTrap:
-			return x.stop(vm.Exit{Status: vm.Panic, PC: pc}, resumeDone), nil
+			return x.cur.Stop(vm.Exit{Status: vm.Panic, PC: pc}, cursor.Done), nil
 		case siteJump:
 			if uint32(x.ctx.Aux) == haltAddress {
-				return x.stop(vm.Exit{Status: vm.Halt, PC: pc}, resumeDone), nil
+				return x.cur.Stop(vm.Exit{Status: vm.Halt, PC: pc}, cursor.Done), nil
 			}
-			return x.stop(vm.Exit{Status: vm.Panic, PC: pc}, resumeDone), nil
+			return x.cur.Stop(vm.Exit{Status: vm.Panic, PC: pc}, cursor.Done), nil
 		case siteHost:
 			in := c.decode(at)
-			return x.stop(vm.Exit{Status: vm.HostCall, PC: pc, HostID: in.Imm}, resumeAfterHost), nil
+			return x.cur.Stop(vm.Exit{Status: vm.HostCall, PC: pc, HostID: in.Imm}, cursor.AfterHost), nil
 		case siteMem:
 			in := c.decode(at)
 			size, write := uint32(accessSize(in.Op)), isStore(in.Op)
@@ -269,13 +225,13 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 				return vm.Exit{}, fmt.Errorf("recompile: internal error: access of %d bytes at %#x refused at pc %d but allowed", size, uint32(x.ctx.Aux), pc)
 			}
 			if !f.Panic {
-				return x.stop(vm.Exit{Status: vm.PageFault, PC: pc, FaultAddress: f.Address}, afterMid), nil
+				return x.cur.Stop(vm.Exit{Status: vm.PageFault, PC: pc, FaultAddress: f.Address}, afterMid), nil
 			}
-			return x.stop(vm.Exit{Status: vm.Panic, PC: pc}, resumeDone), nil
+			return x.cur.Stop(vm.Exit{Status: vm.Panic, PC: pc}, cursor.Done), nil
 		case siteSbrk:
 			in := c.decode(at)
 			x.ctx.Regs[in.D] = x.st.Sbrk(x.ctx.Regs[in.A])
-			x.idx, x.next = at+1, afterMid
+			x.cur.Idx, x.cur.Next = at+1, afterMid
 			continue
 		}
 		return vm.Exit{}, fmt.Errorf("recompile: internal error: exit site kind %d", s.kind)
@@ -396,27 +352,6 @@ func (x *instance) entryCost(i, last int) int64 {
 	return int64(x.c.bCost[x.c.blockOf(i)])
 }
 
-func (x *instance) stop(e vm.Exit, next resume) vm.Exit {
-	x.last, x.next, x.exited = e, next, true
-	return e
-}
-
-// badEntry is a run that starts where no instruction is: it panics there
-// (GP 0.7: the byte there acts as trap, costing one instruction; GP 0.8: the
-// start is rejected before anything runs).
-func (x *instance) badEntry() vm.Exit {
-	e := vm.Exit{Status: vm.Panic, PC: x.pc}
-	if x.c.profile.Gas != vm.GasBlockCost && !x.c.invalid {
-		if x.st.Gas < 1 {
-			return vm.Exit{Status: vm.OutOfGas, PC: x.pc}
-		}
-		x.st.Gas--
-		x.st.Instructions++
-	}
-	x.last, x.next, x.exited = e, resumeDone, true
-	return e
-}
-
 // runTruncated handles GP 0.7's per-instruction gas when the gas left does
 // not cover the rest of the block: the reference interpreter runs the few
 // instructions that can be paid for, on the same state and memory.
@@ -425,7 +360,7 @@ func (x *instance) runTruncated(ctx context.Context) (vm.Exit, error) {
 	if err != nil {
 		return vm.Exit{}, err
 	}
-	ii := ic.Instantiate(x.st.Mem, x.c.pcs[x.idx])
+	ii := ic.Instantiate(x.st.Mem, x.c.pcs[x.cur.Idx])
 	st := ii.State()
 	*st = x.st
 	exit, err := ii.Run(ctx)
@@ -437,15 +372,13 @@ func (x *instance) runTruncated(ctx context.Context) (vm.Exit, error) {
 	if !ok {
 		return exit, fmt.Errorf("recompile: internal error: interpreter stopped at pc %d", exit.PC)
 	}
-	x.idx = i
+	x.cur.Idx = i
+	next := cursor.Done
 	switch exit.Status {
 	case vm.HostCall:
-		x.next = resumeAfterHost
+		next = cursor.AfterHost
 	case vm.OutOfGas, vm.PageFault:
-		x.next = resumeCharge
-	default:
-		x.next = resumeDone
+		next = cursor.Charge
 	}
-	x.last = exit
-	return exit, nil
+	return x.cur.Stop(exit, next), nil
 }

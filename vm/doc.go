@@ -9,6 +9,7 @@
 //   - vm/isa: opcode tables, instruction decoding, basic blocks;
 //   - vm/gas: the gas cost models;
 //   - vm/memory: the guest address space and its page permissions;
+//   - vm/cursor: where an instance resumes between runs, for both engines;
 //   - vm/interp: the reference interpreter;
 //   - vm/vectors: the conformance-vector formats and runner.
 package vm

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/pvmd/pvmd/vm"
+	"github.com/pvmd/pvmd/vm/cursor"
 	"github.com/pvmd/pvmd/vm/isa"
 )
 
@@ -12,51 +13,23 @@ import (
 // is a few milliseconds of guest time.
 const gasSlice = 1 << 24
 
-// resume says how the next Run continues.
-type resume uint8
-
-const (
-	resumeCharge    resume = iota // start at idx, paying for its block
-	resumeCharged                 // start at idx, its block already paid (GP 0.8 flag)
-	resumeAfterHost               // continue after the ecalli at idx
-	resumeDone                    // the machine stopped: repeat the exit
-	resumeBadEntry                // idx is not an instruction: panic there
-)
-
 type instance struct {
 	c      *compiled
 	st     vm.State
-	idx    int
-	pc     uint32 // where a bad entry points
-	next   resume
-	last   vm.Exit
+	cur    cursor.Cursor // indexes c.code
 	closed bool
-	// exited is set once a run has stopped since the last SetPC: PC is then
-	// the exiting pc.
-	exited bool
 }
 
 func (x *instance) State() *vm.State { return &x.st }
 
-func (x *instance) PC() uint32 {
-	if x.exited {
-		return x.last.PC
-	}
-	if x.next == resumeBadEntry {
-		return x.pc
-	}
-	return x.c.pcs[x.idx]
-}
+func (x *instance) PC() uint32 { return x.cur.PC(x.c.pcs) }
 
 func (x *instance) SetPC(pc uint32) {
-	x.pc, x.exited = pc, false
 	i, ok := x.c.index(pc)
-	switch {
-	case x.c.invalid != nil, !ok, x.c.profile.Validates() && int(i) >= x.c.nReal-1:
-		x.next = resumeBadEntry
-	default:
-		x.idx, x.next = i, resumeCharge
-	}
+	// GP 0.8 refuses a start at |c|: its implicit trap is no instruction of
+	// the blob (v_loc).
+	atEnd := x.c.profile.Validates() && i >= x.c.nReal-1
+	x.cur.Set(pc, i, ok && !atEnd && x.c.invalid == nil)
 }
 
 func (x *instance) Close() error {
@@ -77,17 +50,8 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	if x.closed {
 		return vm.Exit{}, vm.ErrClosed
 	}
-	switch x.next {
-	case resumeDone:
-		return x.last, nil
-	case resumeBadEntry:
-		return x.badEntry(), nil
-	case resumeAfterHost:
-		x.idx++
-		x.next = resumeCharged
-		if x.perInstruction() {
-			x.next = resumeCharge
-		}
+	if exit, over := x.cur.Begin(&x.st, x.c.profile, x.c.invalid != nil); over {
+		return exit, nil
 	}
 	// Run in slices of gas so that cancellation is noticed; the gas held
 	// back is returned to the state on every way out.
@@ -98,9 +62,9 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	defer func() { x.st.Gas += reserve }()
 
 	for {
-		last := x.c.blockEnd(x.idx) // the last instruction paid for
-		if x.next == resumeCharge {
-			cost := x.entryCost(x.idx, last)
+		last := x.c.blockEnd(x.cur.Idx) // the last instruction paid for
+		if x.cur.Next == cursor.Charge {
+			cost := x.entryCost(x.cur.Idx, last)
 			if x.st.Gas < cost && reserve > 0 {
 				refill := min(reserve, gasSlice)
 				x.st.Gas, reserve = x.st.Gas+refill, reserve-refill
@@ -111,16 +75,16 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 			}
 			if x.st.Gas < cost {
 				if !x.perInstruction() || x.st.Gas <= 0 {
-					return x.stop(vm.Exit{Status: vm.OutOfGas, PC: x.c.pcs[x.idx]}, resumeCharge), nil
+					return x.cur.Stop(vm.Exit{Status: vm.OutOfGas, PC: x.c.pcs[x.cur.Idx]}, cursor.Charge), nil
 				}
 				return x.runTruncated()
 			}
 			x.st.Gas -= cost
 		}
-		x.st.Instructions += uint64(last - x.idx + 1)
-		kind, at, aux := exec(x.c.code, x.c.jt, &x.st, x.idx)
+		x.st.Instructions += uint64(last - x.cur.Idx + 1)
+		kind, at, aux := exec(x.c.code, x.c.jt, &x.st, x.cur.Idx)
 		if kind == exitCharge {
-			x.idx, x.next = at, resumeCharge
+			x.cur.Idx, x.cur.Next = at, cursor.Charge
 			if err := ctx.Err(); err != nil {
 				return vm.Exit{}, err
 			}
@@ -145,15 +109,15 @@ func (x *instance) entryCost(i, last int) int64 {
 func (x *instance) runTruncated() (vm.Exit, error) {
 	g := int(x.st.Gas)
 	tmp := make([]instr, g+1)
-	copy(tmp, x.c.code[x.idx:x.idx+g])
+	copy(tmp, x.c.code[x.cur.Idx:x.cur.Idx+g])
 	tmp[g] = instr{op: opOutOfGas}
-	base := x.idx
+	base := x.cur.Idx
 	x.st.Gas = 0
 	x.st.Instructions += uint64(g)
 	kind, at, aux := exec(tmp, nil, &x.st, 0)
 	if kind == exitCharge {
-		x.idx = base + at
-		return x.stop(vm.Exit{Status: vm.OutOfGas, PC: x.c.pcs[x.idx]}, resumeCharge), nil
+		x.cur.Idx = base + at
+		return x.cur.Stop(vm.Exit{Status: vm.OutOfGas, PC: x.c.pcs[x.cur.Idx]}, cursor.Charge), nil
 	}
 	return x.finish(kind, base+at, aux, base+g-1), nil
 }
@@ -167,46 +131,22 @@ func (x *instance) finish(kind exitKind, at int, aux uint64, last int) vm.Exit {
 			x.st.Gas += int64(unspent)
 		}
 	}
-	x.idx = at
+	x.cur.Idx = at
 	pc := x.c.pcs[at]
-	afterFault := resumeCharged
-	if x.perInstruction() {
-		afterFault = resumeCharge
-	}
+	afterFault := cursor.MidBlock(x.c.profile)
 	switch kind {
 	case exitHalt:
-		return x.stop(vm.Exit{Status: vm.Halt, PC: pc}, resumeDone)
+		return x.cur.Stop(vm.Exit{Status: vm.Halt, PC: pc}, cursor.Done)
 	case exitHost:
-		return x.stop(vm.Exit{Status: vm.HostCall, PC: pc, HostID: aux}, resumeAfterHost)
+		return x.cur.Stop(vm.Exit{Status: vm.HostCall, PC: pc, HostID: aux}, cursor.AfterHost)
 	case exitFault:
 		size, write := accessOf(isa.Op(x.c.code[at].op))
 		f := x.st.Mem.CheckAccess(uint32(aux), size, write)
 		if f != nil && !f.Panic {
-			return x.stop(vm.Exit{Status: vm.PageFault, PC: pc, FaultAddress: f.Address}, afterFault)
+			return x.cur.Stop(vm.Exit{Status: vm.PageFault, PC: pc, FaultAddress: f.Address}, afterFault)
 		}
 	}
-	return x.stop(vm.Exit{Status: vm.Panic, PC: pc}, resumeDone)
-}
-
-func (x *instance) stop(e vm.Exit, next resume) vm.Exit {
-	x.last, x.next, x.exited = e, next, true
-	return e
-}
-
-// badEntry is a run that starts where no instruction is: it panics there
-// (GP 0.7: the byte there acts as trap, costing one instruction; GP 0.8: the
-// start is rejected before anything runs).
-func (x *instance) badEntry() vm.Exit {
-	e := vm.Exit{Status: vm.Panic, PC: x.pc}
-	if x.c.profile.Gas != vm.GasBlockCost && x.c.invalid == nil {
-		if x.st.Gas < 1 {
-			return vm.Exit{Status: vm.OutOfGas, PC: x.pc}
-		}
-		x.st.Gas--
-		x.st.Instructions++
-	}
-	x.last, x.next, x.exited = e, resumeDone, true
-	return e
+	return x.cur.Stop(vm.Exit{Status: vm.Panic, PC: pc}, cursor.Done)
 }
 
 // accessOf is the size of op's memory access and whether it writes.
