@@ -20,6 +20,7 @@ package recompile
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"unsafe"
@@ -86,25 +87,25 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 		}
 	}
 	slice := sliceFor(p.Gas)
-	most := slice << sliceGrowth
+	limit := int64(math.MaxInt64) // the most a slice may hold
 	c, err := e.compile(cb, p, count)
 	if err != nil {
 		return nil, err
 	}
 	if count == countPacked {
-		ps := packedSlice(c.ratio, c.maxLen)
-		slice, most = min(slice, ps), min(most, ps)
-		if slice < 1<<12 {
+		if limit = packedSlice(c.ratio, c.maxLen); limit < 1<<12 {
 			// Blocks too cheap for their length to pack the count.
 			c.img.Release()
-			count, slice = countSlot, sliceFor(p.Gas)
-			most = slice << sliceGrowth
+			count, limit = countSlot, math.MaxInt64
 			if c, err = e.compile(cb, p, count); err != nil {
 				return nil, err
 			}
 		}
 	}
-	out := &compiled{profile: p, blob: cb, slice: slice, maxSlice: most, count: count, pcs: c.pcs, unrolled: c.unrolled}
+	out := &compiled{
+		profile: p, blob: cb, count: count, pcs: c.pcs, unrolled: c.unrolled,
+		slice: min(slice, limit), maxSlice: min(slice<<sliceGrowth, limit),
+	}
 	if p.Validates() && c.invalid {
 		// GP 0.8 rejects the program: every run panics before executing.
 		c.img.Release()
@@ -144,10 +145,10 @@ func (e Engine) compile(cb *program.CodeBlob, p vm.Profile, count countMode) (*c
 // sliceFor is how much gas native code may burn before returning to Go in
 // an instance's first slice (instance.adaptSlice then aims at about a
 // millisecond): no more than a few milliseconds for guests that compute,
-// whose tight loops can undo an interrupt (see instance.interruptOnDone). The GC does not wait for
-// slices (see native.Enter), nor does a cancellation of a guest that
-// waits on memory (one slice of pointer chasing over 512 MiB took 14-57
-// ms of CPU).
+// whose tight loops can undo an interrupt (see instance.interruptOnDone).
+// The GC does not wait for slices (see native.Enter), nor does a
+// cancellation of a guest that waits on memory (one slice of pointer
+// chasing over 512 MiB took 14-57 ms of CPU).
 func sliceFor(m vm.GasModel) int64 {
 	if m == vm.GasBlockCost {
 		// Blocks cost about their cycle count: ~3 gas per ns at best.
@@ -214,7 +215,7 @@ func (c *compiled) Release() {
 
 // Instantiate creates an instance that will start at pc.
 func (c *compiled) Instantiate(mem *memory.Memory, pc uint32) vm.Instance {
-	x := &instance{c: c}
+	x := &instance{c: c, slice: c.slice}
 	x.st.Mem = mem
 	x.SetPC(pc)
 	return x

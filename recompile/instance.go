@@ -27,7 +27,7 @@ type instance struct {
 	// yielded is when a slice's end last went through the scheduler (see
 	// yieldEvery).
 	yielded time.Time
-	// slice is the gas of the next slice (0 until the first: c.slice);
+	// slice is the gas of the next slice (c.slice at first);
 	// sliceEnded is when the last slice of this Run ended (see adaptSlice).
 	slice      int64
 	sliceEnded time.Time
@@ -85,9 +85,6 @@ func (x *instance) Run(ctx context.Context) (vm.Exit, error) {
 	}
 	x.ctx.Regs = x.st.Regs
 	defer func() { x.st.Regs = x.ctx.Regs }()
-	if x.slice == 0 {
-		x.slice = c.slice
-	}
 	x.sliceEnded = time.Time{}
 	done := ctx.Done()
 	if done != nil {
