@@ -40,9 +40,12 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\.go$$')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# Speed of the engines over ../shared/bench (medians: use -count and benchstat).
+# Speed of the engines over ../shared/bench (medians: use -count and benchstat),
+# then, in the same sitting, the benchmark loops' bound on this CPU at its
+# current clock and mixed's loop as PolkaVM lays it out (recompile/DESIGN.md).
 bench:
 	$(GO) test -run '^$$' -bench Programs -count 5 ./vm/engines
+	$(GO) test -run '^$$' -bench LoopBound -count 5 ./recompile
 
 # Each fuzz target for FUZZTIME (default 5m).
 FUZZTIME ?= 5m
