@@ -13,9 +13,10 @@ import (
 	"github.com/pvmd/pvmd/vm/vectors"
 )
 
-// BenchmarkLoopBound runs the loop-carried work of the benchmark programs'
-// loops and nothing else (no gas, no memory checks, no exits), as native
-// code: the speed no engine can beat on this CPU at its current clock.
+// BenchmarkLoopBound runs, as native code, the loop-carried work of the
+// benchmark programs' loops and nothing else (no gas, no memory checks, no
+// exits): the speed no engine can beat on this CPU at its current clock.
+// Beside them it runs mixed's whole loop as PolkaVM lays it out.
 // This machine's clock drifts by ±10% within minutes, so compare an
 // engine's speed with this bound measured in the same sitting:
 //
