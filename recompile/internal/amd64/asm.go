@@ -502,6 +502,9 @@ func (a *Asm) ImulImm(dst, src Reg, imm int32) { a.imulImm(true, dst, src, imm) 
 // ImulImm32 is the 32-bit ImulImm.
 func (a *Asm) ImulImm32(dst, src Reg, imm int32) { a.imulImm(false, dst, src, imm) }
 
+// ImulRM emits imul dst, qword [m] (dst = dst * [m], low 64 bits).
+func (a *Asm) ImulRM(dst Reg, m Mem) { a.opRM(true, 0x0faf, dst, m) }
+
 func (a *Asm) imulImm(w bool, dst, src Reg, imm int32) {
 	a.rex(w, dst, NoReg, src, false)
 	if imm >= -128 && imm <= 127 {

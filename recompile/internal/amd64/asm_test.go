@@ -349,6 +349,7 @@ func TestObjdumpMemory(t *testing.T) {
 				op := ALU(n % 8)
 				c.add(fmt.Sprintf("%s %s,QWORD PTR %s", aluNames[op], names64[r], ms), func(a *Asm) { a.ALURM(op, r, m) })
 				c.add(fmt.Sprintf("%s QWORD PTR %s,%s", aluNames[op], ms, names64[r]), func(a *Asm) { a.ALUMR(op, m, r) })
+				c.add(fmt.Sprintf("imul %s,QWORD PTR %s", names64[r], ms), func(a *Asm) { a.ImulRM(r, m) })
 				c.add(fmt.Sprintf("%s QWORD PTR %s,0x15", aluNames[op], ms), func(a *Asm) { a.ALUMI(8, op, m, 21) })
 				c.add(fmt.Sprintf("%s QWORD PTR %s,0x1234", aluNames[op], ms), func(a *Asm) { a.ALUMI(8, op, m, 0x1234) })
 				c.add(fmt.Sprintf("cmp BYTE PTR %s,0x3", ms), func(a *Asm) { a.ALUMI(1, CMP, m, 3) })
