@@ -74,5 +74,10 @@ const (
 	SlotTmp2  = 64
 	SlotCount = 72
 	SlotSpill = 80 // two slots
-	FrameBias = 8
+	// Split loops' constants and the register they borrow (see
+	// recompile's split.go); only generated code uses them.
+	SlotSplitA2   = 96
+	SlotSplitC2   = 104
+	SlotSplitSave = 112
+	FrameBias     = 8
 )

@@ -11,7 +11,7 @@
 // frame); the registers and frame slots are then written back to ctx.
 // Generated code never calls Go and clobbers every general register but RSP;
 // BP is restored by the epilogue from the frame.
-TEXT ·enter(SB), NOSPLIT, $96-8
+TEXT ·enter(SB), NOSPLIT, $120-8
 	MOVQ ctx+0(FP), AX
 	MOVQ AX, 32(SP)
 	MOVQ 104(AX), CX
