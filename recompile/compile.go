@@ -77,6 +77,9 @@ const (
 	fAux   = native.FrameBias + native.SlotAux
 	fCount = native.FrameBias + native.SlotCount
 	fSpill = native.FrameBias + native.SlotSpill
+	fA2    = native.FrameBias + native.SlotSplitA2
+	fC2    = native.FrameBias + native.SlotSplitC2
+	fSave  = native.FrameBias + native.SlotSplitSave
 )
 
 const (
@@ -118,8 +121,9 @@ type compiler struct {
 	// maxLen is the most instructions one gas check pays for (the longest
 	// block, or twice an unrolled one).
 	maxLen uint64
-	// unrolled counts the tiny loops emitted twice (see maxUnrolled).
-	unrolled int
+	// unrolled counts the loops emitted as two copies (see maxUnrolled),
+	// split those of them with a split recurrence (see split.go).
+	unrolled, split int
 	// window is where a part's instruction tables start in the program's
 	// (see windows).
 	window int
@@ -174,6 +178,8 @@ type compiler struct {
 	regChecks [17 << 3]checkTmpl
 	// grp is the memory access group being emitted (see memory.go).
 	grp memGroup
+	// pair is the two-copy loop being emitted (see emitPair).
+	pair pairState
 	// zf is the guest register whose zero test the host's ZF holds after
 	// the last instruction emitted, or -1.
 	zf int
@@ -569,7 +575,7 @@ func (c *compiler) merge(parts []*compiler) {
 		c.pcs, c.offs, c.starts = q.pcs, q.offs, q.starts
 		c.bStart, c.bCost, c.bLabel, c.bPC = q.bStart, q.bCost, q.bLabel, q.bPC
 		c.partBase = []int{0}
-		c.ratio, c.maxLen, c.invalid, c.unrolled = q.ratio, q.maxLen, q.invalid, q.unrolled
+		c.ratio, c.maxLen, c.invalid, c.unrolled, c.split = q.ratio, q.maxLen, q.invalid, q.unrolled, q.split
 		return
 	}
 	sc := scratches.Get().(*scratch)
@@ -603,6 +609,7 @@ func (c *compiler) merge(parts []*compiler) {
 		c.ratio = max(c.ratio, q.ratio)
 		c.maxLen = max(c.maxLen, q.maxLen)
 		c.unrolled += q.unrolled
+		c.split += q.split
 		c.invalid = c.invalid || q.invalid
 	}
 }
@@ -667,15 +674,10 @@ func (c *compiler) emitBlock() {
 	// exactly when the gas was below the cost.
 	w := c.blockWord(cost, n)
 	var loopDone []jumpOut
-	if selfLoop && c.unrollable(w) {
-		loopDone = c.emitUnrolled(w)
+	if selfLoop && c.pairable(w) {
+		loopDone = c.emitPair(w)
 	}
-	if w < 1<<31 {
-		a.ALUMI(8, amd64.SUB, amd64.M(rsp, fGas), int32(w))
-	} else {
-		a.MovImm(t0, w)
-		a.ALUMR(amd64.SUB, amd64.M(rsp, fGas), t0)
-	}
+	gasOp(a, amd64.SUB, w)
 	// A signed test: a slot carrying native.InterruptBits fails it too.
 	c.exitStub(a.JccRel(amd64.CondS), siteGas, first, cost)
 	if c.count == countSlot {
@@ -694,6 +696,18 @@ func (c *compiler) emitBlock() {
 	for _, j := range loopDone {
 		j.asm.PatchRel32(j.rel, a.Len())
 	}
+	c.patchFalls()
+}
+
+// gasOp emits the subtraction (op SUB) or addition (ADD) of v on the gas
+// slot: with an immediate where v fits one, else through rax.
+func gasOp(a *amd64.Asm, op amd64.ALU, v uint64) {
+	if v < 1<<31 {
+		a.ALUMI(8, op, amd64.M(rsp, fGas), int32(v))
+		return
+	}
+	a.MovImm(t0, v)
+	a.ALUMR(op, amd64.M(rsp, fGas), t0)
 }
 
 // blockWord is what the gas check of a block of n instructions costing
@@ -713,35 +727,49 @@ func (c *compiler) blockWord(cost uint32, n int) uint64 {
 // check alone held it to about 1.1 (measured in a C harness on this
 // machine). The block's usual code follows the copies: Go enters there,
 // every exit is there, and the copies hand over to it when the slot cannot
-// pay for two iterations. Longer loops gain nothing: one more branch is
-// lost among their work (mixed's 9-instruction loop ran 3% slower
-// unrolled).
+// pay for two iterations. Longer loops gain nothing from the copies alone:
+// one more branch is lost among their work (mixed's 9-instruction loop ran
+// 3% slower unrolled); those carrying an affine recurrence gain from
+// splitting it (split.go).
 const maxUnrolled = 4
 
-// unrollable reports whether the block in c.buf, a loop of itself whose
-// gas check subtracts w, can run as two copies: its instructions exit
-// nowhere (register arithmetic only, ending in a conditional branch to its
-// start), none names a register lent to the memory bases, and the count
-// has no slot of its own.
-func (c *compiler) unrollable(w uint64) bool {
+// pairable reports whether the block in c.buf, a loop of itself whose gas
+// check subtracts w, runs as two copies: a tiny loop, or one whose
+// recurrence splits (c.pair.split, c.pair.rec). Its instructions exit
+// nowhere (register arithmetic and memory accesses, ending in a
+// conditional branch to its start), none names a register lent to the
+// memory bases, and the count has no slot of its own.
+func (c *compiler) pairable(w uint64) bool {
 	n := len(c.buf)
-	if n > maxUnrolled || 2*w >= 1<<31 || c.count == countSlot || !c.buf[0].BlockStart || !c.buf[n-1].Op.IsBranch() {
+	c.pair.split = false
+	if n > maxSplit || c.count == countSlot || !c.buf[0].BlockStart || !c.buf[n-1].Op.IsBranch() {
 		return false
 	}
 	// The copies come out of the slack the image bounds leave (maxHot
 	// bytes per position, most of it unused): never out of what the
 	// positions still to come may need.
 	left := c.n - len(c.pcs)
-	if c.hot.Room()-maxHot*left < 2*maxHot*n+64 || c.cold.Room()-maxCold*left < 64 {
+	if c.hot.Room()-maxHot*left < 2*maxHot*n+128 || c.cold.Room()-maxCold*left < 64+48*n {
 		return false
 	}
+	memory := false
 	for k := range c.buf {
 		in := &c.buf[k]
-		if !in.Valid || c.lentIn(in) != 0 || (k < n-1 && !registerOnly(in.Op)) {
+		if !in.Valid || c.lentIn(in) != 0 {
 			return false
 		}
+		if k < n-1 && !registerOnly(in.Op) {
+			if accesses[in.Op].size == 0 {
+				return false
+			}
+			memory = true
+		}
 	}
-	return true
+	c.pair.rec, c.pair.split = c.findRecurrence()
+	// A tiny loop pays for its pair with an immediate: through a register,
+	// the gas slot's read-modify-write would carry a store-to-load latency
+	// from one pair to the next that such a loop cannot hide.
+	return c.pair.split || (n <= maxUnrolled && !memory && 2*w < 1<<31)
 }
 
 // registerOnly reports whether op only computes on registers: no memory,
@@ -762,20 +790,37 @@ type jumpOut struct {
 	rel int
 }
 
-// emitUnrolled emits the two copies of the tiny loop in c.buf (see
-// maxUnrolled), whose gas check subtracts w, and returns the jumps to patch
+// emitPair emits the two copies of the loop in c.buf (see maxUnrolled and
+// split.go), whose gas check subtracts w, and returns the jumps to patch
 // to the end of the block.
-func (c *compiler) emitUnrolled(w uint64) []jumpOut {
+func (c *compiler) emitPair(w uint64) []jumpOut {
 	a := &c.hot
 	n := len(c.buf)
+	r := &c.pair.rec
+	if c.pair.split {
+		c.splitSetup(r)
+	}
 	head := a.Len()
-	a.ALUMI(8, amd64.SUB, amd64.M(rsp, fGas), int32(2*w))
+	gasOp(a, amd64.SUB, 2*w)
 	short := a.JccRel(amd64.CondS)
+	c.pair.w = w
 	var exit1 int
 	for copy := range 2 {
+		c.pair.copy = copy + 1
 		c.zf = -1
+		if c.pair.split && copy == 0 {
+			c.secondStep(r)
+		}
 		for k := range n - 1 {
-			c.emit(&c.buf[k], k, 0, 0) // register-only: no exit sites
+			switch {
+			case c.pair.split && copy == 1 && k == r.at:
+				// The step, computed by the first copy.
+				a.MovRR(reg(r.x), reg(r.tmp))
+				c.zf = -1
+			case c.pair.split && copy == 1 && r.hasAdd && k == r.at+1:
+			default:
+				c.emit(&c.buf[k], k, 0, 0) // no exit sites: see fallBack
+			}
 		}
 		last := &c.buf[n-1]
 		cond, _ := c.compare(last, reg(last.A), reg(last.B), c.zf)
@@ -786,19 +831,26 @@ func (c *compiler) emitUnrolled(w uint64) []jumpOut {
 			a.JccTo(cond, head)
 		}
 	}
+	c.pair.copy = 0
+	c.restoreBorrowed(a)
 	done := []jumpOut{{a, a.JmpRel()}}
 
 	// The slot cannot pay for two iterations: give the gas back and run
 	// the usual code, which checks for one.
 	a.PatchRel32(short, c.cold.Len())
-	c.cold.ALUMI(8, amd64.ADD, amd64.M(rsp, fGas), int32(2*w))
+	gasOp(&c.cold, amd64.ADD, 2*w)
+	c.restoreBorrowed(&c.cold)
 	c.cold.JmpTo(a.Len())
 	// The loop ended after the first copy: give back the second's gas.
 	a.PatchRel32(exit1, c.cold.Len())
-	c.cold.ALUMI(8, amd64.ADD, amd64.M(rsp, fGas), int32(w))
+	gasOp(&c.cold, amd64.ADD, w)
+	c.restoreBorrowed(&c.cold)
 	done = append(done, jumpOut{&c.cold, c.cold.JmpRel()})
 	c.maxLen = max(c.maxLen, uint64(2*n))
 	c.unrolled++
+	if c.pair.split {
+		c.split++
+	}
 	return done
 }
 

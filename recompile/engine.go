@@ -103,7 +103,7 @@ func (e Engine) Compile(cb *program.CodeBlob, p vm.Profile) (vm.Compiled, error)
 		}
 	}
 	out := &compiled{
-		profile: p, blob: cb, count: count, pcs: c.pcs, unrolled: c.unrolled,
+		profile: p, blob: cb, count: count, pcs: c.pcs, unrolled: c.unrolled, split: c.split,
 		slice: min(slice, limit), maxSlice: min(slice<<sliceGrowth, limit),
 	}
 	if p.Validates() && c.invalid {
@@ -187,8 +187,9 @@ type compiled struct {
 	coldOrg uint32
 	count   countMode
 	bases   memBases
-	// unrolled is the number of tiny loops emitted twice (tests).
-	unrolled int
+	// unrolled is the number of loops emitted as two copies, split those
+	// of them whose recurrence was split (tests).
+	unrolled, split int
 
 	interpOnce sync.Once
 	interp     vm.Compiled

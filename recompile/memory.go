@@ -378,7 +378,11 @@ func (c *compiler) access(in *isa.Instruction, k int, idx, unspent uint32) {
 	case c.grp.on:
 		// A later access of the group: checked by the first.
 		c.move(in, c.grp.mem)
-		if k == c.grp.last {
+		switch {
+		case k != c.grp.last:
+		case c.pair.copy != 0:
+			c.grp = memGroup{} // a failed check left the copy (fallBack)
+		default:
 			c.finishGroup()
 		}
 		return
@@ -400,6 +404,17 @@ func (c *compiler) access(in *isa.Instruction, k int, idx, unspent uint32) {
 		}
 	}
 	mem, fail1, fail2, back, eax := c.fastCheck(base, off, gsize, gwrite)
+	if c.pair.copy != 0 {
+		// In a split loop's copy (see split.go).
+		if fail1 >= 0 {
+			c.fallBack(k, fail1, fail2)
+		}
+		if last > k {
+			c.grp = memGroup{on: true, k0: k, last: last, mem: mem}
+		}
+		c.move(in, mem)
+		return
+	}
 	fails := [2]int{fail1, fail2}
 	if last > k {
 		c.grp = memGroup{on: true, k0: k, last: last, mem: mem, fails: fails}
