@@ -62,9 +62,9 @@ var fzSeeds = []struct {
 	k       int64
 	profile int
 }{
-	{1618, 2}, {1700, 4}, {2491, 3}, {53, 5}, {102, 6}, {58, 2}, {1280, 0}, {1489, 1}, {347, 3}, {1723, 3}, {1504, 0}, {2313, 1},
-	{2319, 7}, {168, 0}, {874, 2}, {318, 6}, {2109, 5}, {689, 1}, {202, 2}, {932, 4}, {69, 5}, {2677, 5}, {2830, 6}, {313, 1},
-	{151, 7}, {362, 2}, {1615, 7}, {49, 1}, {62, 6}, {66, 2}, {179, 3}, {452, 4},
+	{1618, 2}, {2263, 7}, {1700, 4}, {2859, 3}, {972, 4}, {58, 2}, {325, 5}, {662, 6}, {1489, 1}, {715, 3}, {2984, 0}, {2313, 1},
+	{1280, 0}, {2563, 3}, {2922, 2}, {2575, 7}, {148, 4}, {313, 1}, {168, 0}, {250, 2}, {1875, 3}, {229, 5}, {28, 4}, {1214, 6},
+	{1829, 5}, {2306, 2}, {977, 1}, {130, 2}, {452, 4}, {574, 6},
 }
 
 // fzCheck generates the scenario of data and runs it on both engines.
@@ -215,6 +215,9 @@ func (r *fzRunner) run() {
 	r.got = r.machine(fzEngine(sc.variant))
 	defer r.got.close()
 	partBytes = r.savedParts
+	if c, ok := r.got.c.(*compiled); ok && c.split > 0 {
+		r.note("loop/split")
+	}
 
 	// The embedder reads what the generator left of the input, from the back.
 	rest := append([]byte(nil), sc.src.b[sc.src.i:sc.src.j]...)
@@ -512,7 +515,7 @@ func fzRequired() []string {
 		"exit/halt", "exit/panic", "exit/out-of-gas", "exit/page-fault", "exit/host",
 		"resume/host", "resume/fault", "resume/oog", "setpc", "host/poke", "host/remap", "sbrk/grew",
 		"mem/shared", "mem/setup", "djump/valid", "djump/halt", "djump/high", "sbrk", "junk/start", "junk/extend",
-		"target/any", "jt/wild", "mask/flip", "gas/large", "loop", "palette", "target/wild",
+		"target/any", "jt/wild", "mask/flip", "gas/large", "loop", "palette", "target/wild", "loop/affine", "loop/split",
 	}
 	for _, p := range fzProfiles {
 		req = append(req, "profile/"+p.String())

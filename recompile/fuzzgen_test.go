@@ -107,14 +107,16 @@ type fzItem struct {
 }
 
 type fzGen struct {
-	s     *fzSource
-	sc    *fzScenario
-	num   isa.Numbering
-	ops   []isa.Op
-	pal   []uint8 // the registers the program names, if it has a palette
-	items []fzItem
-	nJT   int
-	last  *isa.Ins // the last memory access (its address is often reused)
+	s   *fzSource
+	sc  *fzScenario
+	num isa.Numbering
+	ops []isa.Op
+	// regOps are the ops that compute on registers only.
+	regOps []isa.Op
+	pal    []uint8 // the registers the program names, if it has a palette
+	items  []fzItem
+	nJT    int
+	last   *isa.Ins // the last memory access (its address is often reused)
 }
 
 func (g *fzGen) note(f string) {
@@ -204,6 +206,29 @@ var (
 	fzIndirectMem = []isa.Op{isa.LoadIndU8, isa.LoadIndI8, isa.LoadIndU16, isa.LoadIndI16, isa.LoadIndU32, isa.LoadIndI32, isa.LoadIndU64, isa.StoreIndU8, isa.StoreIndU16, isa.StoreIndU32, isa.StoreIndU64, isa.StoreImmIndU8, isa.StoreImmIndU16, isa.StoreImmIndU32, isa.StoreImmIndU64}
 	fzJumps       = []isa.Op{isa.Jump, isa.LoadImmJump, isa.BranchEqImm, isa.BranchNeImm, isa.BranchLtUImm, isa.BranchLeUImm, isa.BranchGeUImm, isa.BranchGtUImm, isa.BranchLtSImm, isa.BranchLeSImm, isa.BranchGeSImm, isa.BranchGtSImm, isa.BranchEq, isa.BranchNe, isa.BranchLtU, isa.BranchLtS, isa.BranchGeU, isa.BranchGeS}
 )
+
+// affineStep adds x = x*a (+ c), the recurrence the recompiler splits
+// in loops of one block (split.go), and returns how many items it added.
+func (g *fzGen) affineStep() int {
+	n := len(g.items)
+	x, a := g.regs()
+	switch g.s.n(3) {
+	case 0:
+		g.add(isa.Ins{Op: isa.Mul64, A: x, B: a, D: x}, false)
+	case 1:
+		g.add(isa.Ins{Op: isa.Mul64, A: a, B: x, D: x}, false)
+	default:
+		g.add(isa.Ins{Op: isa.MulImm64, A: x, B: x, Imm: g.imm()}, false)
+	}
+	switch g.s.n(3) {
+	case 0:
+		g.add(isa.Ins{Op: isa.AddImm64, A: x, B: x, Imm: g.imm()}, false)
+	case 1:
+		g.add(isa.Ins{Op: isa.Add64, A: x, B: g.reg(), D: x}, false)
+	}
+	g.note("loop/affine")
+	return len(g.items) - n
+}
 
 func fzIndirectBase(in *isa.Ins) *uint8 {
 	if in.Op >= isa.StoreImmIndU8 && in.Op <= isa.StoreImmIndU64 {
@@ -407,6 +432,9 @@ func fzGenerate(data []byte, features map[string]bool) *fzScenario {
 	for op := isa.Op(0); op < isa.NumOps; op++ {
 		if _, ok := g.num.Byte(op); ok {
 			g.ops = append(g.ops, op)
+			if registerOnly(op) {
+				g.regOps = append(g.regOps, op)
+			}
 		}
 	}
 	sc.variant = s.u8()
@@ -476,14 +504,24 @@ func fzGenerate(data []byte, features map[string]bool) *fzScenario {
 	g.nJT = s.n(9)
 	nItems := 1 + s.n(64)
 	loopStart, loopEnd, loopReg := 0, -1, uint8(0)
+	affine := false // the loop has an affine step: a body that may split
 	for len(g.items) == 0 || len(g.items) < nItems && s.i < s.j {
 		if loopEnd >= 0 && len(g.items) >= loopEnd {
 			g.add(isa.Ins{Op: isa.AddImm64, A: loopReg, B: loopReg, Imm: -1}, false)
 			g.items = append(g.items, fzItem{ins: isa.Ins{Op: isa.BranchNeImm, A: loopReg}, target: -2, to: loopStart})
-			loopEnd = -1
+			loopEnd, affine = -1, false
 			continue
 		}
 		k := s.u8()
+		if affine && k < 224 {
+			// What a loop that splits may hold: arithmetic and accesses.
+			if k < 96 {
+				g.memAccess()
+			} else {
+				g.plain(g.regOps[int(k)%len(g.regOps)])
+			}
+			continue
+		}
 		switch {
 		case k < 168:
 			g.plain(g.ops[int(k)%len(g.ops)])
@@ -523,6 +561,10 @@ func fzGenerate(data []byte, features map[string]bool) *fzScenario {
 			g.add(isa.Ins{Op: isa.Fallthrough}, false)
 			loopStart, loopEnd = len(g.items), len(g.items)+1+s.n(8)
 			g.note("loop")
+			if s.n(2) == 0 {
+				loopEnd += g.affineStep()
+				affine = true
+			}
 		case k < 244:
 			g.plain(fzJumps[s.n(len(fzJumps))])
 		case k < 246:
