@@ -765,11 +765,12 @@ func (c *compiler) pairable(w uint64) bool {
 			memory = true
 		}
 	}
-	c.pair.rec, c.pair.split = c.findRecurrence()
 	// A tiny loop pays for its pair with an immediate: through a register,
 	// the gas slot's read-modify-write would carry a store-to-load latency
 	// from one pair to the next that such a loop cannot hide.
-	return c.pair.split || (n <= maxUnrolled && !memory && 2*w < 1<<31)
+	tiny := n <= maxUnrolled && !memory && 2*w < 1<<31
+	c.pair.rec, c.pair.split = c.findRecurrence(tiny)
+	return c.pair.split || tiny
 }
 
 // registerOnly reports whether op only computes on registers: no memory,
@@ -817,7 +818,7 @@ func (c *compiler) emitPair(w uint64) []jumpOut {
 				// The step, computed by the first copy.
 				a.MovRR(reg(r.x), reg(r.tmp))
 				c.zf = -1
-			case c.pair.split && copy == 1 && r.hasAdd && k == r.at+1:
+			case c.pair.split && copy == 1 && k > r.at && k < r.at+r.steps():
 			default:
 				c.emit(&c.buf[k], k, 0, 0) // no exit sites: see fallBack
 			}

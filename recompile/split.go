@@ -37,22 +37,34 @@ const maxSplit = 16
 
 // recurrence describes x = x*a + c in the block (see above).
 type recurrence struct {
-	x      uint8
-	at     int  // block position of the multiply
-	hasAdd bool // the add at at+1 (c is 0 without)
-	aReg   int  // guest register of a, or -1: a is aImm
-	aImm   uint64
-	cReg   int // guest register of c, or -1: c is cImm
-	cImm   uint64
+	x  uint8
+	at int // block position of the step's first instruction
+	// mul: the step multiplies (then perhaps adds, hasAdd); without, it
+	// is an add alone (a = 1).
+	mul, hasAdd bool
+	aReg        int // guest register of a, or -1: a is aImm
+	aImm        uint64
+	cReg        int // guest register of c, or -1: c is cImm
+	cImm        uint64
 	// tmp is a guest register the block does not name (nor a base): its
 	// host register holds the second copy's x, its guest value waits in
 	// the frame (fSave) while the copies run.
 	tmp uint8
 }
 
+// steps is the number of instructions of the step.
+func (r *recurrence) steps() int {
+	if r.mul && r.hasAdd {
+		return 2
+	}
+	return 1
+}
+
 // findRecurrence looks for a recurrence in the block in c.buf, a loop of
-// itself, and for a register to borrow.
-func (c *compiler) findRecurrence() (recurrence, bool) {
+// itself, and for a register to borrow. An add alone (x = x + c) carries
+// one cycle of latency per iteration, which only holds up a tiny loop (see
+// maxUnrolled), and only when no other register carries a chain too.
+func (c *compiler) findRecurrence(tiny bool) (recurrence, bool) {
 	n := len(c.buf)
 	named := uint16(1) | c.bases.lent() // φ0's rdx is the multiplications' and divisions' scratch
 	for k := range c.buf {
@@ -64,6 +76,10 @@ func (c *compiler) findRecurrence() (recurrence, bool) {
 	}
 	for i := 0; i < n-1; i++ {
 		r, ok := affineStep(c.buf[i:n-1], i)
+		if !ok && tiny {
+			r, ok = addStep(&c.buf[i], i)
+			ok = ok && c.carriesOnly(r.x)
+		}
 		if ok && c.invariant(&r) {
 			r.tmp = uint8(bits.Len16(free) - 1)
 			return r, true
@@ -77,7 +93,7 @@ func (c *compiler) findRecurrence() (recurrence, bool) {
 // perhaps by an add to it.
 func affineStep(body []isa.Instruction, at int) (recurrence, bool) {
 	in := &body[0]
-	r := recurrence{at: at, aReg: -1, cReg: -1}
+	r := recurrence{at: at, mul: true, aReg: -1, cReg: -1}
 	switch {
 	case in.Op == isa.Mul64 && in.A == in.D && in.B != in.D:
 		r.x, r.aReg = in.D, int(in.B)
@@ -88,17 +104,27 @@ func affineStep(body []isa.Instruction, at int) (recurrence, bool) {
 	default:
 		return r, false
 	}
-	if len(body) < 2 {
-		return r, true
+	if len(body) > 1 {
+		if add, ok := addStep(&body[1], at+1); ok && add.x == r.x {
+			r.hasAdd, r.cReg, r.cImm = true, add.cReg, add.cImm
+		}
 	}
-	next := &body[1]
+	return r, true
+}
+
+// addStep reports whether in (at block position at) adds something else
+// to a register: x = x + c.
+func addStep(in *isa.Instruction, at int) (recurrence, bool) {
+	r := recurrence{at: at, hasAdd: true, aReg: -1, aImm: 1, cReg: -1}
 	switch {
-	case next.Op == isa.AddImm64 && next.A == r.x && next.B == r.x:
-		r.hasAdd, r.cImm = true, next.Imm
-	case next.Op == isa.Add64 && next.D == r.x && next.A == r.x && next.B != r.x:
-		r.hasAdd, r.cReg = true, int(next.B)
-	case next.Op == isa.Add64 && next.D == r.x && next.B == r.x && next.A != r.x:
-		r.hasAdd, r.cReg = true, int(next.A)
+	case in.Op == isa.AddImm64 && in.A == in.B:
+		r.x, r.cImm = in.A, in.Imm
+	case in.Op == isa.Add64 && in.D == in.A && in.B != in.D:
+		r.x, r.cReg = in.D, int(in.B)
+	case in.Op == isa.Add64 && in.D == in.B && in.A != in.D:
+		r.x, r.cReg = in.D, int(in.A)
+	default:
+		return r, false
 	}
 	return r, true
 }
@@ -107,7 +133,7 @@ func affineStep(body []isa.Instruction, at int) (recurrence, bool) {
 // and c nowhere.
 func (c *compiler) invariant(r *recurrence) bool {
 	for k := range c.buf {
-		if k == r.at || (r.hasAdd && k == r.at+1) {
+		if k >= r.at && k < r.at+r.steps() {
 			continue
 		}
 		d := destOf(&c.buf[k])
@@ -118,20 +144,72 @@ func (c *compiler) invariant(r *recurrence) bool {
 	return true
 }
 
+// carriesOnly reports whether x is the only register the block both
+// reads and writes (taking every register an instruction names, its
+// destination aside, as read: a guess that errs towards not splitting).
+func (c *compiler) carriesOnly(x uint8) bool {
+	var read, written uint16
+	for k := range c.buf {
+		in := &c.buf[k]
+		m := regsOf(in)
+		if d := destOf(in); d >= 0 {
+			written |= 1 << d
+			if !namesTwice(in, uint8(d)) {
+				m &^= 1 << d
+			}
+		}
+		read |= m
+	}
+	return read&written&^(1<<x) == 0
+}
+
+// namesTwice reports whether in names register r in more than one field.
+func namesTwice(in *isa.Instruction, r uint8) bool {
+	n := 0
+	switch in.Op.Format() {
+	case isa.FmtRegRegReg:
+		n = b2i(in.A == r) + b2i(in.B == r) + b2i(in.D == r)
+	case isa.FmtRegRegImm, isa.FmtRegRegOffset, isa.FmtRegRegImmImm:
+		n = b2i(in.A == r) + b2i(in.B == r)
+	case isa.FmtRegReg:
+		n = b2i(in.A == r) + b2i(in.D == r)
+	}
+	return n > 1
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// leaStep reports whether the second step fits one lea: an add alone of
+// an immediate whose double fits 32 bits signed.
+func (r *recurrence) leaStep() bool {
+	c2 := 2 * int64(r.cImm)
+	return !r.mul && r.cReg < 0 && c2 == int64(int32(c2))
+}
+
 // splitSetup saves the borrowed register and computes a² and c(a+1) into
-// the frame. It runs on entry to the loop, not per pair: the back edge of
-// the second copy jumps past it.
+// the frame, where the second step needs them. It runs on entry to the
+// loop, not per pair: the back edge of the second copy jumps past it.
 func (c *compiler) splitSetup(r *recurrence) {
 	a := &c.hot
 	a.Store(8, amd64.M(rsp, fSave), reg(r.tmp))
+	if r.leaStep() {
+		return
+	}
 	if r.aReg >= 0 {
 		a.MovRR(t0, reg(uint8(r.aReg)))
 	} else {
 		a.MovImm(t0, r.aImm)
 	}
-	a.MovRR(t1, t0)
-	a.Imul(t1, t0)
-	a.Store(8, amd64.M(rsp, fA2), t1)
+	if r.mul {
+		a.MovRR(t1, t0)
+		a.Imul(t1, t0)
+		a.Store(8, amd64.M(rsp, fA2), t1)
+	}
 	if r.hasAdd {
 		a.ALURI(amd64.ADD, t0, 1)
 		if r.cReg >= 0 {
@@ -148,8 +226,14 @@ func (c *compiler) splitSetup(r *recurrence) {
 func (c *compiler) secondStep(r *recurrence) {
 	a := &c.hot
 	t := reg(r.tmp)
+	if r.leaStep() {
+		a.Lea(t, amd64.M(reg(r.x), int32(2*int64(r.cImm))))
+		return
+	}
 	a.MovRR(t, reg(r.x))
-	a.ImulRM(t, amd64.M(rsp, fA2))
+	if r.mul {
+		a.ImulRM(t, amd64.M(rsp, fA2))
+	}
 	if r.hasAdd {
 		a.ALURM(amd64.ADD, t, amd64.M(rsp, fC2))
 	}

@@ -233,6 +233,14 @@ func TestSplitWhich(t *testing.T) {
 		{"addend written", []isa.Ins{mul, {Op: isa.Add64, A: 8, B: 9, D: 8}, {Op: isa.AddImm64, A: 9, B: 9, Imm: 1}, count}, false},
 		{"no register to borrow", append([]isa.Ins{mul, add}, every...), false},
 		{"an exit in the loop", []isa.Ins{mul, add, {Op: isa.Ecalli, Imm: 1}, count}, false},
+		// An add alone splits in tiny loops carrying no other chain.
+		{"countdown", []isa.Ins{count}, true},
+		{"count by a register", []isa.Ins{{Op: isa.Add64, A: 10, B: 7, D: 7}}, true},
+		{"count by a large immediate", []isa.Ins{{Op: isa.AddImm64, A: 7, B: 7, Imm: -1 << 31}}, true},
+		{"count and compute", []isa.Ins{count, {Op: isa.Xor, A: 10, B: 9, D: 11}}, true},
+		{"two chains", []isa.Ins{count, {Op: isa.AddImm64, A: 11, B: 11, Imm: 3}}, false},
+		{"count with memory", []isa.Ins{count, load}, false},
+		{"count in a longer loop", []isa.Ins{count, {Op: isa.Xor, A: 10, B: 9, D: 11}, {Op: isa.Xor, A: 10, B: 9, D: 12}, {Op: isa.Xor, A: 10, B: 9, D: 3}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := isa.NewAsm(isa.GP08)
