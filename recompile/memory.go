@@ -381,7 +381,9 @@ func (c *compiler) access(in *isa.Instruction, k int, idx, unspent uint32) {
 		switch {
 		case k != c.grp.last:
 		case c.pair.copy != 0:
-			c.grp = memGroup{} // a failed check left the copy (fallBack)
+			// A split loop's copy: a failed check leaves the copy for the
+			// usual code (fallBack), so no exact copy of the group.
+			c.grp = memGroup{}
 		default:
 			c.finishGroup()
 		}
