@@ -14,11 +14,13 @@ import (
 )
 
 // BenchmarkLoopBound runs, as native code, the loop-carried work of the
-// benchmark programs' loops and nothing else (no gas, no memory checks, no
-// exits): the speed no engine can beat on this CPU at its current clock.
-// Beside them it runs mixed's whole loop as PolkaVM lays it out.
+// benchmark programs' loops as written and nothing else (no gas, no memory
+// checks, no exits): the speed no engine can beat on this CPU at its
+// current clock without changing the chain itself, as split loops do
+// (split.go: pvmd runs both loops faster than this). Beside them it runs
+// mixed's whole loop as PolkaVM lays it out.
 // This machine's clock drifts by ±10% within minutes, so compare an
-// engine's speed with this bound measured in the same sitting:
+// engine's speed with these loops measured in the same sitting:
 //
 //		go test ./recompile -run '^$' -bench 'LoopBound|Countdown|Mixed' -count 5
 //
