@@ -71,14 +71,7 @@ func genSplitLoop(rng *rand.Rand) scenario {
 	conds := []isa.Op{isa.BranchNeImm, isa.BranchNeImm, isa.BranchGtUImm, isa.BranchLtSImm, isa.BranchNe}
 	br := isa.Ins{Op: conds[rng.Intn(len(conds))], A: r.counter, B: r.others0(), Imm: []int64{0, 0, 1, 5}[rng.Intn(4)], Label: "loop"}
 	a.I(br)
-	switch rng.Intn(3) {
-	case 0:
-		a.I(isa.Ins{Op: isa.Trap})
-	case 1:
-		a.I(isa.Ins{Op: isa.Jump, Label: "loop"})
-	default:
-		a.I(isa.Ins{Op: isa.LoadImm64, A: r.x, Imm: 0xFFFF0000}, isa.Ins{Op: isa.JumpInd, A: r.x})
-	}
+	afterLoop(rng, a, r.x)
 	sc.blob = a.MustBlob()
 	sc.gas = []int64{1, 5, 10, 20, 50, 100, 1000, 100000}[rng.Intn(8)] + int64(rng.Intn(40))
 	return sc
@@ -163,30 +156,10 @@ func loopPiece(rng *rand.Rand, piece int, r *loopRegs) []isa.Ins {
 // TestSplitLoops runs split loops on both engines, checking every exit,
 // register, gas, count and memory (runScenario), and that loops did split.
 func TestSplitLoops(t *testing.T) {
-	if !Supported() {
-		t.Skip("recompiler not supported here")
-	}
-	n := 3000
-	if testing.Short() {
-		n = 300
-	}
 	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), frameBases: true}, Engine{feat: hostFeatures(), lendMost: true}}
-	split := 0
-	for i := 0; i < n; i++ {
-		rng := rand.New(rand.NewSource(int64(i)))
-		sc := genSplitLoop(rng)
-		eng := engines[i%len(engines)]
-		ok := t.Run(fmt.Sprintf("seed%d", i), func(t *testing.T) {
-			runScenario(t, eng, &sc, rng)
-		})
-		if !ok {
-			t.Logf("profile %v, program % x", sc.profile, sc.blob)
-			break
-		}
-		if e, ok := eng.(Engine); ok && !e.lendMost {
-			split += countSplit(t, e, &sc)
-		}
-	}
+	n, split := runGenerated(t, genSplitLoop, engines, func(e Engine, c *compiled) bool {
+		return !e.lendMost && c.split > 0
+	})
 	if split < n/4 {
 		t.Errorf("only %d of %d programs had a split loop", split, n)
 	}

@@ -64,14 +64,7 @@ func genTinyLoop(rng *rand.Rand) scenario {
 	br := isa.Ins{Op: branches[rng.Intn(len(branches))], A: counter, B: reg(), Label: "loop"}
 	br.Imm = []int64{0, 0, 1, 5, -1}[rng.Intn(5)]
 	a.I(br)
-	switch rng.Intn(3) {
-	case 0:
-		a.I(isa.Ins{Op: isa.Trap})
-	case 1:
-		a.I(isa.Ins{Op: isa.Jump, Label: "loop"})
-	default:
-		a.I(isa.Ins{Op: isa.LoadImm64, A: 0, Imm: 0xFFFF0000}, isa.Ins{Op: isa.JumpInd, A: 0})
-	}
+	afterLoop(rng, a, 0)
 	blob, err := a.Blob()
 	if err != nil {
 		panic(err)
@@ -82,21 +75,45 @@ func genTinyLoop(rng *rand.Rand) scenario {
 	return sc
 }
 
+// afterLoop emits what follows a generated loop labelled "loop": a trap,
+// a jump back into it, or a halt through register r.
+func afterLoop(rng *rand.Rand, a *isa.Asm, r uint8) {
+	switch rng.Intn(3) {
+	case 0:
+		a.I(isa.Ins{Op: isa.Trap})
+	case 1:
+		a.I(isa.Ins{Op: isa.Jump, Label: "loop"})
+	default:
+		a.I(isa.Ins{Op: isa.LoadImm64, A: r, Imm: 0xFFFF0000}, isa.Ins{Op: isa.JumpInd, A: r})
+	}
+}
+
 // TestTinyLoops runs unrollable loops on both engines, checking every exit,
 // register, gas and count (runScenario), and that the loops were unrolled.
 func TestTinyLoops(t *testing.T) {
+	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), countSlot: true}, Engine{feat: hostFeatures(), lendMost: true}}
+	n, unrolled := runGenerated(t, genTinyLoop, engines, func(e Engine, c *compiled) bool {
+		return !e.countSlot && !e.lendMost && c.unrolled > 0
+	})
+	if unrolled < n/4 {
+		t.Errorf("only %d of %d programs had an unrolled loop", unrolled, n)
+	}
+}
+
+// runGenerated runs 3000 scenarios of gen (300 with -short), on engines in
+// turn, against the interpreter (runScenario). It returns their number and
+// how many compiled into what counts says it looks for.
+func runGenerated(t *testing.T, gen func(*rand.Rand) scenario, engines []vm.Engine, counts func(Engine, *compiled) bool) (n, counted int) {
 	if !Supported() {
 		t.Skip("recompiler not supported here")
 	}
-	n := 3000
+	n = 3000
 	if testing.Short() {
 		n = 300
 	}
-	engines := []vm.Engine{New(), Engine{}, Engine{feat: hostFeatures(), countSlot: true}, Engine{feat: hostFeatures(), lendMost: true}}
-	unrolled := 0
 	for i := 0; i < n; i++ {
 		rng := rand.New(rand.NewSource(int64(i)))
-		sc := genTinyLoop(rng)
+		sc := gen(rng)
 		eng := engines[i%len(engines)]
 		ok := t.Run(fmt.Sprintf("seed%d", i), func(t *testing.T) {
 			runScenario(t, eng, &sc, rng)
@@ -105,23 +122,15 @@ func TestTinyLoops(t *testing.T) {
 			t.Logf("profile %v, program % x", sc.profile, sc.blob)
 			break
 		}
-		if e, ok := eng.(Engine); ok && !e.countSlot && !e.lendMost {
-			unrolled += countUnrolled(t, e, &sc)
+		if e, ok := eng.(Engine); ok {
+			m := newMachine(t, e, &sc)
+			if counts(e, m.c.(*compiled)) {
+				counted++
+			}
+			m.Close()
 		}
 	}
-	if unrolled < n/4 {
-		t.Errorf("only %d of %d programs had an unrolled loop", unrolled, n)
-	}
-}
-
-// countUnrolled compiles sc's program and reports 1 if a loop was unrolled.
-func countUnrolled(t *testing.T, e Engine, sc *scenario) int {
-	m := newMachine(t, e, sc)
-	defer m.Close()
-	if m.c.(*compiled).unrolled > 0 {
-		return 1
-	}
-	return 0
+	return n, counted
 }
 
 // TestTinyLoopsCodeBound compiles programs made of nothing but tiny loops
