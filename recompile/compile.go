@@ -194,6 +194,7 @@ type compiler struct {
 	// prelude
 	exitOff  int
 	checkOff [2][4]int // [write][log2 size]
+	probeOff [2][4]int // the same checks, reporting failure in CF (split.go)
 	constOff int
 }
 
@@ -320,6 +321,9 @@ func (c *compiler) compile() error {
 	pre := amd64.NewAsm(mem[:preludeSize], 0)
 	img.Prefault(0, preludeSize)
 	c.prelude(&pre)
+	if pre.Size() > preludeSize {
+		return fmt.Errorf("recompile: internal error: the prelude outgrew its %d bytes", preludeSize)
+	}
 
 	// Compile the parts.
 	errs := make([]error, k)
@@ -332,7 +336,7 @@ func (c *compiler) compile() error {
 		q.hotPF, q.coldPF = hot[i]+q.n*18, cold[i]+q.n*4
 		q.hot = amd64.NewAsm(mem[hot[i]:hot[i+1]], hot[i])
 		q.cold = amd64.NewAsm(mem[cold[i]:cold[i+1]], cold[i])
-		q.exitOff, q.checkOff, q.constOff, q.jtOff = c.exitOff, c.checkOff, c.constOff, c.jtOff
+		q.exitOff, q.checkOff, q.probeOff, q.constOff, q.jtOff = c.exitOff, c.checkOff, c.probeOff, c.constOff, c.jtOff
 		q.bases, q.lent = c.bases, c.bases.lent()
 		q.a = &q.hot
 		q.next = -1
@@ -749,7 +753,7 @@ func (c *compiler) pairable(w uint64) bool {
 	// bytes per position, most of it unused): never out of what the
 	// positions still to come may need.
 	left := c.n - len(c.pcs)
-	if c.hot.Room()-maxHot*left < 2*maxHot*n+128 || c.cold.Room()-maxCold*left < 64+48*n {
+	if c.hot.Room()-maxHot*left < 2*maxHot*n+128 || c.cold.Room()-maxCold*left < 128+96*n {
 		return false
 	}
 	memory := false
@@ -961,15 +965,33 @@ func (c *compiler) prelude(a *amd64.Asm) {
 	a.Store(8, amd64.M(rsp, fAux), t0)
 	a.Ret()
 
+	// probe failure: set CF and return (every probe's success path
+	// returns with CF clear: its last flags come from a cmp of a byte with
+	// 0, or with 3 when equal).
+	probeFail := a.Len()
+	a.Stc()
+	a.Ret()
+
 	// check_{r,w}{1,2,4,8}: eax = guest address of an access the inline
 	// check refused (unmapped or read-only first page, or unaligned).
 	// Returns if the access is allowed after all (an unaligned access whose
 	// pages are both accessible); otherwise exits with the caller's return
 	// address as the site. Two calls deep: frame slots are 8 further away.
-	for w := 0; w < 2; w++ {
+	// probe_{r,w}{1,2,4,8}: the same, but returns with CF set instead of
+	// exiting.
+	for routine := 0; routine < 4; routine++ {
+		w, probe := routine&1, routine>>1
+		fail := c.exitOff
+		if probe == 1 {
+			fail = probeFail
+		}
 		for lg := 0; lg < 4; lg++ {
 			a.Align(16)
-			c.checkOff[w][lg] = a.Len()
+			if probe == 1 {
+				c.probeOff[w][lg] = a.Len()
+			} else {
+				c.checkOff[w][lg] = a.Len()
+			}
 			size := int32(1) << lg
 			need := int32(0) // read: fail if perm == 0
 			failCond := amd64.CondE
@@ -1012,7 +1034,7 @@ func (c *compiler) prelude(a *amd64.Asm) {
 			}
 			a.Ret()
 			for _, f := range fails {
-				a.PatchRel32(f, c.exitOff)
+				a.PatchRel32(f, fail)
 			}
 		}
 	}

@@ -409,7 +409,8 @@ func (c *compiler) access(in *isa.Instruction, k int, idx, unspent uint32) {
 	if c.pair.copy != 0 {
 		// In a split loop's copy (see split.go).
 		if fail1 >= 0 {
-			c.fallBack(k, fail1, fail2)
+			c.probe(fail1, fail2, back, eax, base, off, gsize, gwrite)
+			c.fallBack(k)
 		}
 		if last > k {
 			c.grp = memGroup{on: true, k0: k, last: last, mem: mem}

@@ -30,10 +30,12 @@ import (
 // branch; it splits there when no other register carries a chain.
 // (countdown's loop in the same harness: 0.29 → 0.22 ns per iteration.)
 //
-// The copies exit nowhere. A memory check that fails in a copy gives back
-// the gas of the part of the pair not reached, restores the borrowed
-// register and jumps to the same instruction in the block's usual code,
-// which checks the access again and exits from there if it must: every
+// The copies exit nowhere. When a copy's inline memory check fails, the
+// exact check runs as a probe (unaligned accesses within a page, or
+// crossing into an accessible page, continue in the copy); a refused
+// access gives back the gas of the part of the pair not reached, restores
+// the borrowed register and jumps to the same instruction in the block's
+// usual code, which checks the access again and exits from there: every
 // exit stays in the usual code, with the state the interpreter has.
 
 // maxSplit bounds the length of a split loop: the longer the block, the
@@ -271,17 +273,35 @@ type pairFall struct {
 	k   int
 }
 
-// fallBack sends the failure jumps of an access's check in a copy
-// (rel32 fields fail1 and fail2 in the hot code, -1: none) to a stub that
-// gives back the gas of the second copy if in the first, restores the
-// borrowed register and continues in the usual code at the access.
-func (c *compiler) fallBack(k, fail1, fail2 int) {
+// probe sends the failure jumps of an access's inline check in a copy
+// (rel32 fields fail1 and fail2 in the hot code, -1: none) to a cold stub
+// that runs the exact check as a probe (see prelude) and returns to back
+// when the access is allowed after all (unaligned within a page, or
+// crossing into an accessible page); eax says whether eax holds the guest
+// address where the check fails. fallBack follows, for the refusals.
+func (c *compiler) probe(fail1, fail2, back int, eax bool, base int, off uint32, size int, write bool) {
 	stub := c.cold.Len()
 	for _, f := range [2]int{fail1, fail2} {
 		if f >= 0 {
 			c.hot.PatchRel32(f, stub)
 		}
 	}
+	if !eax {
+		c.addrToEAX(&c.cold, base, off)
+	}
+	w := 0
+	if write {
+		w = 1
+	}
+	c.cold.CallTo(c.probeOff[w][bits.TrailingZeros(uint(size))])
+	c.cold.JccTo(amd64.CondAE, back) // CF clear: allowed
+}
+
+// fallBack emits, at the end of the cold code, what a copy does when its
+// access at block position k is refused: give back the gas of the second
+// copy if in the first, restore the borrowed register and continue in the
+// usual code at the access, which exits from there.
+func (c *compiler) fallBack(k int) {
 	if c.pair.copy == 1 {
 		gasOp(&c.cold, amd64.ADD, c.pair.w)
 	}

@@ -781,6 +781,9 @@ func (a *Asm) Push(r Reg) { a.rex(false, NoReg, NoReg, r, false); a.byte1(0x50 +
 // Int3 emits a breakpoint.
 func (a *Asm) Int3() { a.byte1(0xcc) }
 
+// Stc sets the carry flag.
+func (a *Asm) Stc() { a.byte1(0xf9) }
+
 // Ud2 emits an undefined instruction.
 func (a *Asm) Ud2() { a.bytes2(0x0f, 0x0b) }
 

@@ -369,6 +369,7 @@ func TestObjdumpBranches(t *testing.T) {
 	}
 	c.add("jmp 0x0", func(a *Asm) { a.JmpTo(0) })
 	c.add("call 0x0", func(a *Asm) { a.CallTo(0) })
+	c.add("stc", func(a *Asm) { a.Stc() })
 	off := c.a.Len()
 	c.add(fmt.Sprintf("lea rcx,[rip+0xfffffffffffffff9] # %#x", off), func(a *Asm) { a.LeaRIP(RCX, off) })
 	off = c.a.Len()
