@@ -631,11 +631,17 @@ func (c *compiler) move(in *isa.Instruction, m amd64.Mem) {
 
 // checkRoutine is the prelude's exact check for an access.
 func (c *compiler) checkRoutine(size int, write bool) int {
+	return routineFor(&c.checkOff, size, write)
+}
+
+// routineFor is the routine for an access of size bytes in a table of
+// prelude routines by [write][log2 size] (checkOff, probeOff).
+func routineFor(table *[2][4]int, size int, write bool) int {
 	w := 0
 	if write {
 		w = 1
 	}
-	return c.checkOff[w][bits.TrailingZeros(uint(size))]
+	return table[w][bits.TrailingZeros(uint(size))]
 }
 
 // Templates for the frame-slot checks, built with the encoder (and so

@@ -289,11 +289,7 @@ func (c *compiler) probe(fail1, fail2, back int, eax bool, base int, off uint32,
 	if !eax {
 		c.addrToEAX(&c.cold, base, off)
 	}
-	w := 0
-	if write {
-		w = 1
-	}
-	c.cold.CallTo(c.probeOff[w][bits.TrailingZeros(uint(size))])
+	c.cold.CallTo(routineFor(&c.probeOff, size, write))
 	c.cold.JccTo(amd64.CondAE, back) // CF clear: allowed
 }
 
